@@ -1,0 +1,63 @@
+import type { NovakitConfig } from "../config/config-types.js";
+import type { FaultEvent } from "../hooks/hook-types.js";
+import type { KernelServices } from "../hooks/kernel-services.js";
+import type { Platform } from "../platform/platform.js";
+import type { NovakitPlugin } from "../plugin/plugin-definition.js";
+
+/**
+ * CONTRACT between kernel-core and the CLI / test kit.
+ */
+export interface PluginRequest {
+  readonly plugin: NovakitPlugin<unknown>;
+  /** raw options from the configuration; validated by the plugin's schema during resolution */
+  readonly options?: unknown;
+  /** where the request came from, for error messages: "novakit.config.ts: plugins[2]" */
+  readonly source: string;
+}
+
+export interface CreateKernelOptions {
+  readonly config: NovakitConfig;
+  readonly plugins: readonly PluginRequest[];
+  /** directory of the configuration file; "." for built-in configurations */
+  readonly configDir: string;
+  /** the configuration's file name, for messages */
+  readonly configFile?: string;
+  /** overrides config.seed */
+  readonly seed?: number;
+}
+
+export interface DomainReport {
+  readonly name: string;
+  readonly pd: number;
+  readonly ecs: number;
+  /** consumed time per SC in ns, as ctrl_sc reports it */
+  readonly scUsedNs: readonly number[];
+  readonly memoryBytes: number;
+  /** workload-specific results (counters, hashes) */
+  readonly results: Readonly<Record<string, string | number | boolean>>;
+}
+
+export interface BootResult {
+  readonly configName: string;
+  readonly seed: number;
+  readonly platform: Platform;
+  /** the console, in NOVA's style, one line per entry */
+  readonly log: readonly string[];
+  readonly hip: Uint8Array;
+  readonly domains: readonly DomainReport[];
+  readonly faults: readonly FaultEvent[];
+  readonly stats: {
+    readonly simulatedNs: number;
+    readonly hypercalls: number;
+    readonly ipcCalls: number;
+    readonly contextSwitches: number;
+    readonly objects: number;
+  };
+  /** plugin name -> version, in registration order */
+  readonly plugins: readonly { readonly name: string; readonly version: string }[];
+}
+
+export interface Kernel {
+  readonly services: KernelServices;
+  boot(): Promise<BootResult>;
+}
