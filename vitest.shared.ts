@@ -1,5 +1,17 @@
+import { basename, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { defineProject } from "vitest/config";
+
+// CI (.ci/run) sets NOVAKIT_TEST_REPORT_DIR so that every package run by `npm test` also writes
+// a JSON report there; .ci/run adds them up into its closing "N passed, N failed" line.
+// Nx runs each package's test target with the package folder as working directory.
+const reportDir = process.env["NOVAKIT_TEST_REPORT_DIR"];
+const ciReporting = reportDir
+  ? {
+      reporters: ["default", "json"],
+      outputFile: { json: join(reportDir, `${basename(process.cwd())}.json`) },
+    }
+  : {};
 
 // Settings merged into every package's vitest config.
 export const shared = defineProject({
@@ -10,5 +22,6 @@ export const shared = defineProject({
     setupFiles: ["reflect-metadata"],
     // raw worker_threads started by tests compile TypeScript with the root config
     env: { TSX_TSCONFIG_PATH: fileURLToPath(new URL("./tsconfig.json", import.meta.url)) },
+    ...ciReporting,
   },
 });

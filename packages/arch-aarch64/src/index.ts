@@ -1,1 +1,1 @@
-export {};
+export { archAarch64Plugin } from "./plugin.js";

@@ -1,1 +1,1 @@
-export {};
+export { iommuAmdPlugin } from "./plugin.js";

@@ -1,1 +1,1 @@
-export {};
+export { securityCetPlugin } from "./plugin.js";

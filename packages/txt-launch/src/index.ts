@@ -1,1 +1,1 @@
-export {};
+export { txtLaunchPlugin } from "./plugin.js";
