@@ -1,1 +1,18 @@
-export {};
+import "reflect-metadata";
+
+// The public API of @novakit/cli: what a novakit.config.ts imports, and the CLI as a library.
+export { defineConfig } from "@novakit/kernel-core";
+export type { NovakitConfig, DomainConfig, PluginReference, NovakitPlugin, PluginKind } from "@novakit/kernel-core";
+export { runCli, COMMANDS, cliVersion } from "./cli.js";
+export type { CliIo } from "./io/cli-io.js";
+export { parseNovaCmdline, tokenMatchesOption, NOVA_CMDLINE_OPTIONS, type NovaCmdline, type NovaCmdlineOption } from "./config/nova-cmdline.js";
+export { novakitConfigSchema, normalizePciDevice, PCI_DEVICE_PATTERN } from "./config/config-schema.js";
+export { validateConfig, formatFieldPath } from "./config/validate-config.js";
+export { readConfigSource, BUILT_IN_CONFIG_LABEL, type ConfigSource } from "./config/load-config.js";
+export { pluginRequests } from "./config/plugin-references.js";
+export { prepareConfiguration, discoverPlatform, type PreparedConfiguration } from "./config/prepare-configuration.js";
+export { CONFIG_CODES, PLUGIN_LOAD_CODES } from "./config/config-codes.js";
+export { CLI_CODES } from "./args/cli-codes.js";
+export { defaultConfig } from "./defaults/default-config.js";
+export { bootableConfiguration, BOOTABLE_FORMAT } from "./commands/bootable-configuration.js";
+export type { Diagnostic } from "./output/diagnostic.js";

@@ -3,6 +3,7 @@ import type { FaultEvent } from "../hooks/hook-types.js";
 import type { KernelServices } from "../hooks/kernel-services.js";
 import type { Platform } from "../platform/platform.js";
 import type { NovakitPlugin } from "../plugin/plugin-definition.js";
+import type { EcBody } from "../sim/workload.js";
 
 /**
  * CONTRACT between kernel-core and the CLI / test kit.
@@ -24,6 +25,11 @@ export interface CreateKernelOptions {
   readonly configFile?: string;
   /** overrides config.seed */
   readonly seed?: number;
+  /**
+   * replaces the built-in root task (which builds config.domains) with this body on the root EC;
+   * for tests that drive hypercalls from the root PD directly. Added by A2.
+   */
+  readonly rootTask?: EcBody;
 }
 
 export interface DomainReport {

@@ -3,6 +3,7 @@ import type { HypercallName } from "../abi/hypercall-numbers.js";
 import type { NovakitConfig } from "../config/config-types.js";
 import type { Platform, PlatformCpu } from "../platform/platform.js";
 import type { PageTableFormat } from "../memory/page-table-format.js";
+import type { TranslationTable } from "../memory/translation-table.js";
 import type { KernelServices } from "./kernel-services.js";
 
 /** Space kinds, the PD subtypes of NOVA (reference/nova.md §1.1). */
@@ -84,7 +85,25 @@ export interface HypercallInvocation {
   readonly callerPd: number;
   readonly callerIsRoot: boolean;
   readonly cpu: number;
+  /**
+   * (added by A1) the object the selector named, already looked up and permission-checked by
+   * the kernel: the DMA space of assign_dev, the interrupt SM of assign_int. Plugins cannot
+   * reach kernel objects otherwise.
+   */
+  readonly target?: HypercallTarget;
 }
+
+/** (added by A1) A kernel object handed to a plugin-implemented hypercall. */
+export type HypercallTarget =
+  | {
+      readonly type: "space";
+      readonly id: number;
+      readonly kind: SpaceKind;
+      readonly ownerPd: number;
+      /** the page table of a DMA/GST/HST space (an IOMMU points its device table entry at it) */
+      readonly table?: TranslationTable;
+    }
+  | { readonly type: "semaphore"; readonly id: number; readonly interruptId?: number };
 export interface HypercallOutcome {
   readonly status: Status;
   /** values returned in p1, p2 ... */

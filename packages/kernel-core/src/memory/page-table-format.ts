@@ -54,6 +54,32 @@ export type DecodedEntry =
       readonly attributes: MemoryAttributes;
     };
 
+/**
+ * Entry classes for the allocation-free fast path of the engine (nova.md §3.1: HOLE, PTAB, LEAF).
+ * Added by engineer B next to the lead's contract; optional for formats.
+ */
+export const EntryKind = { HOLE: 0, TABLE: 1, LEAF: 2 } as const;
+export type EntryKind = (typeof EntryKind)[keyof typeof EntryKind];
+
+/**
+ * The internal "user accessible" bit (nova.md §1.4: U = bit 12) as it appears in the permission
+ * masks returned by `PageTableFormat.pathPermissions`.
+ */
+export const PATH_PERMISSION_USER = 0x1000;
+
+/** nova.md §3.4 invalidation policy flags of a format ([2026] inv_upgrade, inv_splinter, inv_notpresent). */
+export interface InvalidationPolicy {
+  /** every permission change needs a flush, not only reductions */
+  readonly upgrade: boolean;
+  /** splitting a LEAF into a PTAB needs a flush */
+  readonly splinter: boolean;
+  /** the walker caches not-present entries */
+  readonly notPresent: boolean;
+}
+
+/** What a format that says nothing gets: the conservative Arm CPU defaults of nova.md §3.4. */
+export const DEFAULT_INVALIDATION_POLICY: InvalidationPolicy = Object.freeze({ upgrade: true, splinter: true, notPresent: false });
+
 export interface PageTableFormat {
   /** stable name, e.g. "x86_64-hpt-4level", "amd-iommu-dpt", "aarch64-s2" */
   readonly name: string;
@@ -73,4 +99,25 @@ export interface PageTableFormat {
   encodeLeaf(frameAddress: bigint, level: number, permissions: number, attributes: MemoryAttributes): bigint;
   /** Decode an entry found at `level`. Must accept every value encode* produced. */
   decode(entry: bigint, level: number): DecodedEntry;
+
+  // ---- optional members (added by engineer B; the engine falls back to `decode` without them) ----
+
+  /** Fast path: classify an entry like `decode(entry, level).type` without allocating. */
+  entryKind?(entry: bigint, level: number): EntryKind;
+  /** Fast path: the table or frame address held by a TABLE or LEAF entry (like `decode(...).address`). */
+  entryAddress?(entry: bigint, level: number): bigint;
+  /**
+   * How a TABLE entry at `level` restricts what the leaf below it grants, as a mask of
+   * MemoryPermission bits plus PATH_PERMISSION_USER; the walker ANDs the masks along the path
+   * (x86: R/W and U/S AND-ed, XD OR-ed, reference/paging.md §2.4). Absent: tables restrict nothing.
+   */
+  pathPermissions?(tableEntry: bigint, level: number): number;
+  /**
+   * true when the frame address is stored verbatim, i.e. encodeLeaf(a + k·size) equals
+   * encodeLeaf(a) + k·size for every address inside `outputBits`; lets the engine encode a run of
+   * leaves with one encodeLeaf call and additions.
+   */
+  readonly linearLeafAddress?: boolean;
+  /** TLB invalidation policy; DEFAULT_INVALIDATION_POLICY when absent. */
+  readonly invalidation?: InvalidationPolicy;
 }

@@ -1,0 +1,4 @@
+export * from "./physical-memory.js";
+export * from "./frame-allocator.js";
+export * from "./radix-page-table.js";
+export * from "./testing-format.js";

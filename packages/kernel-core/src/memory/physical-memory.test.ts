@@ -1,0 +1,76 @@
+import { describe, expect, it } from "vitest";
+import { NovakitError } from "../errors/novakit-error.js";
+import { PhysicalMemory } from "./physical-memory.js";
+
+describe("PhysicalMemory", () => {
+  it("reads untouched memory as zero without storing it", () => {
+    const memory = new PhysicalMemory();
+    expect(memory.read64(0x1234_5000n)).toBe(0n);
+    expect(memory.readBytes(0xffff_f000n, 16)).toEqual(new Uint8Array(16));
+    expect(memory.touchedFrames()).toBe(0);
+  });
+
+  it("stores 64-bit values little-endian, including the top bit", () => {
+    const memory = new PhysicalMemory();
+    memory.write64(0x2008n, 0x8000_0000_00ab_c063n);
+    expect(memory.read64(0x2008n)).toBe(0x8000_0000_00ab_c063n);
+    expect(Array.from(memory.readBytes(0x2008n, 8))).toEqual([0x63, 0xc0, 0xab, 0, 0, 0, 0, 0x80]);
+    expect(memory.touchedFrames()).toBe(1);
+  });
+
+  it("handles values and byte ranges that straddle frames", () => {
+    const memory = new PhysicalMemory();
+    memory.write64(0x3ffcn, 0x1122_3344_5566_7788n);
+    expect(memory.read64(0x3ffcn)).toBe(0x1122_3344_5566_7788n);
+    expect(memory.read64(0x4000n)).toBe(0x1122_3344n);
+    const bytes = Uint8Array.from({ length: 9000 }, (_, index) => index & 0xff);
+    memory.writeBytes(0x10_0800n, bytes);
+    expect(memory.readBytes(0x10_0800n, 9000)).toEqual(bytes);
+    expect(memory.touchedFrames()).toBe(2 + 3);
+  });
+
+  it("addresses the top of the 2^52 space and rejects anything beyond", () => {
+    const memory = new PhysicalMemory();
+    const top = (1n << 52n) - 8n;
+    memory.write64(top, 42n);
+    expect(memory.read64(top)).toBe(42n);
+    const error = (() => {
+      try {
+        memory.read64(1n << 52n);
+      } catch (caught) {
+        return caught;
+      }
+      return undefined;
+    })();
+    expect(error).toBeInstanceOf(NovakitError);
+    expect((error as NovakitError).code).toBe("NK-MEM-001");
+    expect(() => memory.write64(-8n, 0n)).toThrow(/52-bit/);
+    expect(() => memory.readBytes(0n, -1)).toThrow(NovakitError);
+  });
+
+  it("zeroes a frame in place, keeping word views valid", () => {
+    const memory = new PhysicalMemory();
+    const words = memory.frameWords(0x5000n);
+    memory.write64(0x5010n, 7n);
+    expect(words[2]).toBe(7n);
+    memory.zeroFrame(0x5ff8n);
+    expect(memory.read64(0x5010n)).toBe(0n);
+    words[3] = 9n;
+    expect(memory.read64(0x5018n)).toBe(9n);
+    expect(words.buffer).toBeInstanceOf(SharedArrayBuffer);
+  });
+});
+
+describe("PhysicalMemory over a shared window", () => {
+  it("lets two instances see each other's writes inside the window only", () => {
+    const buffer = new SharedArrayBuffer(2 * 4096);
+    const first = new PhysicalMemory({ base: 0x10_0000n, buffer });
+    const second = new PhysicalMemory({ base: 0x10_0000n, buffer });
+    first.write64(0x10_1ff8n, 0xdead_beefn);
+    expect(second.read64(0x10_1ff8n)).toBe(0xdead_beefn);
+    expect(second.readBytes(0x10_1ffcn, 4)).toEqual(new Uint8Array([0, 0, 0, 0]));
+    first.write64(0x10_2000n, 5n);
+    expect(second.read64(0x10_2000n)).toBe(0n);
+    expect(() => new PhysicalMemory({ base: 0x10_0800n, buffer })).toThrow(/4 KiB/);
+  });
+});

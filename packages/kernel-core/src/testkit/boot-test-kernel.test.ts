@@ -1,0 +1,20 @@
+import { describe, expect, it } from "vitest";
+import { bootTestKernel } from "./boot-test-kernel.js";
+
+describe("bootTestKernel", () => {
+  it("boots domains built by the root task through hypercalls and runs their workloads", async () => {
+    const { result } = await bootTestKernel({
+      durationMs: 5,
+      domains: [
+        { name: "spin", kind: "native", memoryMiB: 4, vcpus: 1, priority: 10, budgetMs: 1, workload: "busy-loop" },
+        { name: "tick", kind: "native", memoryMiB: 2, vcpus: 1, cpus: [1], priority: 20, budgetMs: 1, workload: "periodic" },
+      ],
+    });
+    expect(result.log[0]).toMatch(/^NOVA Microhypervisor v24-novakit \(x86_64\): testkit/);
+    const [spin, tick] = result.domains;
+    expect(spin!.memoryBytes).toBe(4 * 1024 * 1024);
+    expect(spin!.results["slices"]).toBeGreaterThan(0);
+    expect(tick!.results["periods"]).toBeGreaterThan(0);
+    expect(result.faults).toEqual([]);
+  });
+});
