@@ -5,7 +5,7 @@ export { defineConfig } from "@novakit/kernel-core";
 export type { NovakitConfig, DomainConfig, PluginReference, NovakitPlugin, PluginKind } from "@novakit/kernel-core";
 export { runCli, COMMANDS, cliVersion } from "./cli.js";
 export type { CliIo } from "./io/cli-io.js";
-export { parseNovaCmdline, tokenMatchesOption, NOVA_CMDLINE_OPTIONS, type NovaCmdline, type NovaCmdlineOption } from "./config/nova-cmdline.js";
+export { parseNovaCmdline, tokenMatchesOption, NOVA_CMDLINE_OPTIONS, type ParsedNovaCmdline, type NovaCmdlineOption } from "@novakit/kernel-core";
 export { novakitConfigSchema, normalizePciDevice, PCI_DEVICE_PATTERN } from "./config/config-schema.js";
 export { validateConfig, formatFieldPath } from "./config/validate-config.js";
 export { readConfigSource, BUILT_IN_CONFIG_LABEL, type ConfigSource } from "./config/load-config.js";

@@ -1,5 +1,4 @@
-import { checkPlatformConstraints, type Platform } from "@novakit/kernel-core";
-import { parseNovaCmdline } from "../config/nova-cmdline.js";
+import { checkPlatformConstraints, parseNovaCmdline, type Platform } from "@novakit/kernel-core";
 import type { PreparedConfiguration } from "../config/prepare-configuration.js";
 import { contentHash } from "../output/canonical-json.js";
 import { toJsonValue, type JsonValue } from "../output/json-value.js";

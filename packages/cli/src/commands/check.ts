@@ -11,7 +11,7 @@ import { diagnosticFrom, formatDiagnostic, type Diagnostic } from "../output/dia
 import type { Command } from "./command.js";
 
 /** Codes that mean the input could not be found at all: a usage error (exit 2), not a failed check. */
-const NOT_CHECKABLE = new Set<string>([CONFIG_CODES.fileNotFound, CONFIG_CODES.unsupportedExtension]);
+const NOT_CHECKABLE: ReadonlySet<string> = new Set<string>([CONFIG_CODES.fileNotFound, CONFIG_CODES.unsupportedExtension]);
 
 /**
  * Every diagnostic for one configuration. Stages stop at the first that fails (a configuration

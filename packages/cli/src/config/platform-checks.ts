@@ -1,7 +1,6 @@
-import { NovakitError, type NovakitConfig, type Platform } from "@novakit/kernel-core";
+import { NovakitError, parseNovaCmdline, type NovakitConfig, type Platform } from "@novakit/kernel-core";
 import { CONFIG_CODES } from "./config-codes.js";
 import { normalizePciDevice } from "./config-schema.js";
-import { parseNovaCmdline } from "./nova-cmdline.js";
 
 export interface PlatformFinding {
   readonly severity: "error" | "warning";

@@ -7,6 +7,7 @@ import { PLUGIN_LOAD_CODES } from "./config-codes.js";
 import { firstLine } from "./load-config.js";
 import { importModule } from "./import-module.js";
 import { esModuleExports } from "./module-exports.js";
+import { packageFolderImport } from "./package-folder.js";
 
 const PATH_EXTENSIONS = ["", ".ts", ".mts", ".js", ".mjs", "/index.ts", "/index.mts", "/index.js", "/index.mjs"];
 
@@ -16,7 +17,7 @@ const PATH_EXTENSIONS = ["", ".ts", ".mts", ".js", ".mjs", "/index.ts", "/index.
  * configuration names another plugin of that kind or disables the default
  * ({ name, enabled: false }). Built-in package names use the CLI's own plugins; other names are
  * resolved from the configuration's directory; "./x", "../x" and absolute paths are files
- * relative to it. Resolution rules (dependencies, conflicts, ...) are kernel-core's
+ * relative to it, or package folders (package.json: see package-folder.ts). Resolution rules (dependencies, conflicts, ...) are kernel-core's
  * resolvePlugins; this only finds the plugin objects.
  */
 export async function pluginRequests(config: NovakitConfig, configDir: string, configLabel: string): Promise<PluginRequest[]> {
@@ -58,17 +59,27 @@ function locationOf(source: string): { file: string; field: string } {
 async function loadPluginModule(name: string, configDir: string, source: string): Promise<NovakitPlugin<unknown>> {
   const location = locationOf(source);
   let specifier = name;
+  let fromDirectory = configDir;
   if (isPathReference(name)) {
     const base = resolve(configDir, name);
-    const found = PATH_EXTENSIONS.map((extension) => `${base}${extension}`).find((path) => existsSync(path) && statSync(path).isFile());
-    if (found === undefined) {
-      throw new NovakitError(PLUGIN_LOAD_CODES.notFound, `plugin file ${name} not found (looked for ${base}{,.ts,.js,/index.ts,/index.js})`, location);
+    const packageFolder = packageFolderImport(base, location);
+    if (packageFolder !== undefined) {
+      ({ specifier, fromDirectory } = packageFolder);
+    } else {
+      const found = PATH_EXTENSIONS.map((extension) => `${base}${extension}`).find((path) => existsSync(path) && statSync(path).isFile());
+      if (found === undefined) {
+        throw new NovakitError(
+          PLUGIN_LOAD_CODES.notFound,
+          `plugin file ${name} not found (looked for ${base}{${PATH_EXTENSIONS.join(",")}} and a package.json there)`,
+          location,
+        );
+      }
+      specifier = found;
     }
-    specifier = found;
   }
   let exports: Record<string, unknown>;
   try {
-    exports = esModuleExports(await importModule(specifier, configDir));
+    exports = esModuleExports(await importModule(specifier, fromDirectory));
   } catch (error) {
     const code = (error as { code?: unknown }).code;
     if (!isPathReference(name) && code === "ERR_MODULE_NOT_FOUND" && firstLine(error).includes(`'${name}'`)) {
