@@ -60,7 +60,7 @@ export class IaslWorkspace {
   /** The bytes of iasl's own template for a table (`iasl -T SIG`, then compiled). */
   templateTable(signature: string): Uint8Array {
     const base = this.nextBase(`template-${signature}`);
-    // -T writes <sig lower case>.asl into the working directory; -p renames the output
+    // -T always writes <signature in lower case>.asl into the working directory
     this.runIasl(["-T", signature], `creating the ${signature} template`);
     const source = readFileSync(join(this.directory, `${signature.toLowerCase()}.asl`), "utf8");
     rmSync(join(this.directory, `${signature.toLowerCase()}.asl`));

@@ -40,15 +40,22 @@ export function createFaultExporterPlugin(setup: FaultExporterSetup = {}): Novak
     options: faultExporterOptionsSchema,
     register(context) {
       const { path, batchLines } = context.options;
-      const sink = setup.sink ?? (path !== undefined ? new FileFaultSink(path, batchLines) : undefined);
-      if (sink === undefined) throw noDestination();
+      if (setup.sink === undefined && path === undefined) throw noDestination();
       // per-kernel state lives in this closure, never at module level
+      let sink: FaultLineSink | undefined = setup.sink;
       let sequence = 0;
+      // The file is opened when the boot reaches `start`, not at registration: `check` and
+      // `compose` register plugins to discover the platform and must not truncate a log.
+      context.hooks.start.tap(context.pluginName, () => {
+        if (sink === undefined && path !== undefined) sink = new FileFaultSink(path, batchLines);
+      });
       context.hooks.fault.tap(context.pluginName, (event) => {
-        sink.write(faultEventToJsonLine(event, sequence++));
+        const line = faultEventToJsonLine(event, sequence++);
+        if (sink === undefined) throw noDestination();
+        sink.write(line);
       });
       context.hooks.shutdown.tap(context.pluginName, () => {
-        sink.close();
+        sink?.close();
       });
     },
   });

@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
@@ -122,9 +122,10 @@ describe("fault exporter writing a file", () => {
     return directory;
   };
 
-  it("writes the JSON lines to `path`, all of them by shutdown", () => {
+  it("writes the JSON lines to `path`, all of them by shutdown", async () => {
     const path = join(scratch(), "faults.jsonl");
     const hooks = register(faultExporterPlugin, { path, batchLines: 2 });
+    await hooks.start.promise({} as never);
     for (let index = 0; index < 5; index++) hooks.fault.call({ ...dmaFault, timeNs: index });
     // two batches of two are out already; the fifth waits for shutdown
     expect(readFileSync(path, "utf8").split("\n").filter(Boolean)).toHaveLength(4);
@@ -133,9 +134,21 @@ describe("fault exporter writing a file", () => {
     expect(lines.map((line) => (JSON.parse(line) as { timeNs: number }).timeNs)).toEqual([0, 1, 2, 3, 4]);
   });
 
-  it("reports an unwritable path as NK-EXP-001 naming the path, at registration", () => {
+  it("leaves an existing log alone until a boot starts (check and compose only register)", async () => {
+    const path = join(scratch(), "faults.jsonl");
+    writeFileSync(path, "previous run\n");
+    const hooks = register(faultExporterPlugin, { path });
+    expect(readFileSync(path, "utf8")).toBe("previous run\n");
+    await hooks.start.promise({} as never);
+    expect(readFileSync(path, "utf8")).toBe("");
+  });
+
+  it("reports an unwritable path as NK-EXP-001 naming the path, when the boot starts", () => {
     const path = join(scratch(), "missing-directory", "faults.jsonl");
-    const error = thrown(() => register(faultExporterPlugin, { path }));
+    const hooks = register(faultExporterPlugin, { path });
+    const error = thrown(() => hooks.start.callAsync({} as never, (failure) => {
+      if (failure) throw failure;
+    }));
     expect(error.code).toBe("NK-EXP-001");
     expect(error.location.file).toBe(path);
     expect(error.message).toContain(path);

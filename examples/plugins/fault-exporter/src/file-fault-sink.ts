@@ -3,8 +3,8 @@ import type { FaultLineSink } from "./fault-line-sink.js";
 import { cannotOpen, writeFailed } from "./exporter-diagnostics.js";
 
 /**
- * Appends JSON lines to a file. The file is opened (and truncated) when the sink is made, so
- * an unwritable path fails at plugin registration, before the boot runs, not at the end of it.
+ * Appends JSON lines to a file. The file is opened (and truncated) when the sink is made, at the
+ * start of the boot, so an unwritable path fails before any domain runs, not at the end.
  * Lines are buffered and written in batches: the `fault` hook is on the simulator's hot path.
  */
 export class FileFaultSink implements FaultLineSink {

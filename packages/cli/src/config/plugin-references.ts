@@ -17,8 +17,9 @@ const PATH_EXTENSIONS = ["", ".ts", ".mts", ".js", ".mjs", "/index.ts", "/index.
  * configuration names another plugin of that kind or disables the default
  * ({ name, enabled: false }). Built-in package names use the CLI's own plugins; other names are
  * resolved from the configuration's directory; "./x", "../x" and absolute paths are files
- * relative to it, or package folders (package.json: see package-folder.ts). Resolution rules (dependencies, conflicts, ...) are kernel-core's
- * resolvePlugins; this only finds the plugin objects.
+ * relative to it, or package folders (package.json: see package-folder.ts). Resolution rules
+ * (dependencies, conflicts, ...) are kernel-core's resolvePlugins; this only finds the plugin
+ * objects.
  */
 export async function pluginRequests(config: NovakitConfig, configDir: string, configLabel: string): Promise<PluginRequest[]> {
   const requests: PluginRequest[] = [];
