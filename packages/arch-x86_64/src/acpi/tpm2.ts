@@ -1,14 +1,16 @@
 import { parseSdtHeader, type SdtHeader } from "./sdt-header.js";
 
 /**
- * TPM2 table (TCG ACPI specification; ACPICA actbl3.h `struct acpi_table_tpm2`): 36 platform
- * class u16, 38 reserved u16, 40 control area address u64, 48 start method u32, then
+ * TPM2 table (TCG ACPI specification; ACPICA actbl3.h). Revision 3 (`struct acpi_table_tpm23`)
+ * has a reserved u32 at 36; revision 4 (`struct acpi_table_tpm2`) has platform class u16 at 36
+ * and reserved u16 at 38. Both: 40 control area address u64, 48 start method u32, then
  * start-method-specific parameters (12 bytes in revision 4), then optional log area minimum
  * length u32 at 64 and log area start address u64 at 68 (when the table is >= 76 bytes).
  */
 export interface Tpm2 {
   readonly header: SdtHeader;
-  readonly platformClass: number;
+  /** revision 4 and later only: revision 3 has a reserved word there */
+  readonly platformClass?: number;
   readonly controlAreaAddress: bigint;
   readonly startMethod: number;
   /** interface name of the start method; "unknown" for reserved values (never guessed) */
@@ -45,7 +47,7 @@ export function parseTpm2(bytes: Uint8Array, file: string): Tpm2 {
   const hasLog = reader.has(64, 12);
   return {
     header,
-    platformClass: reader.u16(36, "platformClass"),
+    ...(header.revision >= 4 ? { platformClass: reader.u16(36, "platformClass") } : {}),
     controlAreaAddress: reader.u64(40, "controlAreaAddress"),
     startMethod,
     interfaceName: tpm2InterfaceName(startMethod),
