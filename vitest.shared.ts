@@ -20,6 +20,9 @@ export const shared = defineProject({
   ssr: { resolve: { conditions: ["@novakit/source", "module", "node", "development|production"] } },
   test: {
     setupFiles: ["reflect-metadata"],
+    // Nx runs several packages' suites at once on small CI machines; a test that spawns the CLI
+    // or loads a TypeScript config through tsx can take seconds there. No test asserts timing.
+    testTimeout: 60_000,
     // raw worker_threads started by tests compile TypeScript with the root config
     env: { TSX_TSCONFIG_PATH: fileURLToPath(new URL("./tsconfig.json", import.meta.url)) },
     ...ciReporting,
