@@ -48,3 +48,4 @@ export * from "./testkit/test-scheduler.js";
 export * from "./testkit/test-arch-plugin.js";
 export * from "./testkit/boot-test-kernel.js";
 export * from "./testkit/root-helper.js";
+export * from "./boot/memory-space-view.js";

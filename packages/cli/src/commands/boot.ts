@@ -1,16 +1,16 @@
-import { createKernel, NovakitError } from "@novakit/kernel-core";
+import { NovakitError } from "@novakit/kernel-core";
 import { CLI_CODES } from "../args/cli-codes.js";
 import { parseCommandArgs } from "../args/parse-command-args.js";
-import { discoverAndVerify, prepareConfiguration } from "../config/prepare-configuration.js";
 import { colorsFor } from "../io/colors.js";
 import { stableJsonText } from "../output/canonical-json.js";
 import { toJsonValue } from "../output/json-value.js";
+import { bootConfiguration } from "./boot-configuration.js";
 import { bootSummary } from "./boot-summary.js";
 import type { Command } from "./command.js";
 
-function parseSeed(text: string): number {
+export function parseSeed(command: string, text: string): number {
   if (!/^\d+$/.test(text) || Number(text) > 0xffff_ffff) {
-    throw new NovakitError(CLI_CODES.badOptionValue, `boot: --seed expects an integer from 0 to 4294967295, got "${text}"`);
+    throw new NovakitError(CLI_CODES.badOptionValue, `${command}: --seed expects an integer from 0 to 4294967295, got "${text}"`);
   }
   return Number(text);
 }
@@ -43,18 +43,8 @@ Options:
       return 0;
     }
     const seedText = values["seed"];
-    const seed = typeof seedText === "string" ? parseSeed(seedText) : undefined;
-    const prepared = await prepareConfiguration(io.cwd, positionals[0]);
-    // Refuse what `check` fails (unknown workload, CPU not on the platform, ...) before booting.
-    await discoverAndVerify(prepared);
-    const kernel = createKernel({
-      config: prepared.config,
-      plugins: prepared.requests,
-      configDir: prepared.source.dir,
-      configFile: prepared.source.label,
-      ...(seed === undefined ? {} : { seed }),
-    });
-    const result = await kernel.boot();
+    const seed = typeof seedText === "string" ? parseSeed("boot", seedText) : undefined;
+    const { result } = await bootConfiguration(io.cwd, positionals[0], seed);
     if (values["json"] === true) {
       io.stdout(stableJsonText(toJsonValue(result)));
       return 0;

@@ -9,7 +9,7 @@ import { CLI_CODES } from "../args/cli-codes.js";
  * leaves a half-written file under the real name (rename is atomic within one directory).
  * `exclusive` refuses an existing target (init without --force).
  */
-export async function writeFileAtomic(path: string, content: string): Promise<void> {
+export async function writeFileAtomic(path: string, content: string | Uint8Array): Promise<void> {
   const directory = dirname(path);
   // The suffix only has to avoid clashing with a concurrent writer; it never reaches output.
   const temporary = join(directory, `.${basename(path)}.${process.pid}.${randomBytes(4).toString("hex")}.tmp`);

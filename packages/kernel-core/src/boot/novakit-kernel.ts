@@ -27,6 +27,8 @@ import type { KernelConsole } from "./kernel-console.js";
 import type { KernelSession } from "./kernel-session.js";
 import type { KernelState } from "../kernel-state/kernel-state.js";
 import type { Simulator } from "../sim/simulator.js";
+import { MemorySpace } from "../objects/memory-space.js";
+import type { MemorySpaceView } from "./memory-space-view.js";
 
 /** One kernel instance, resolved from its own child container (boot/create-kernel.ts). */
 @injectable()
@@ -74,6 +76,19 @@ export class NovakitKernel implements Kernel {
   /** the kernel's state and simulator once boot() created them (tests, inspection tools) */
   get internals(): { readonly state: KernelState | undefined; readonly simulator: Simulator | undefined } {
     return { state: this.session.state, simulator: this.session.simulator };
+  }
+
+  /** every live host, guest and DMA space, by object id; empty before boot() */
+  memorySpaces(): MemorySpaceView[] {
+    const state = this.session.state;
+    if (state === undefined) return [];
+    const views: MemorySpaceView[] = [];
+    for (const object of state.objects.all()) {
+      if (object instanceof MemorySpace && !object.dying) {
+        views.push({ id: object.id, kind: object.kind, pdId: object.pd.id, table: object.table });
+      }
+    }
+    return views.sort((a, b) => a.id - b.id);
   }
 
   /** wall-clock cost of every plugin's taps per hook (diagnostics; never used by the simulation) */
