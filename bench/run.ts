@@ -10,28 +10,18 @@ import {
   type EcBody,
 } from "@novakit/kernel-core";
 import { schedulerPlugin } from "@novakit/scheduler";
+import { result, type BenchFigure, type BenchResult } from "./bench-result.js";
+import { PAGE_TABLE_BENCHES, pageTableBenches } from "./page-tables.js";
 
 /**
  * Novakit's benchmarks. Each prints one result: operations done, wall-clock seconds they took
  * and operations per second. `--json` prints one JSON object per line
- * `{name, ops, seconds, opsPerSec}` for tools; the default is a table for people.
+ * `{name, ops, seconds, opsPerSec}` for tools (page-table benchmarks add `native` and `ratio`,
+ * see page-tables.ts); the default is a table for people.
  *
  * It runs the compiled packages (dist/, the "default" export condition): what users run.
  * Timing uses the wall clock of the benchmark harness only; the kernel itself never reads it.
  */
-interface BenchResult {
-  readonly name: string;
-  readonly ops: number;
-  readonly seconds: number;
-  readonly opsPerSec: number;
-  readonly note?: string;
-}
-
-function result(name: string, ops: number, nanoseconds: bigint, note?: string): BenchResult {
-  const seconds = Number(nanoseconds) / 1e9;
-  return { name, ops, seconds: Number(seconds.toFixed(6)), opsPerSec: Number((ops / seconds).toPrecision(6)), ...(note ? { note } : {}) };
-}
-
 /** ipc.roundtrip: ipc_call + ipc_reply between two domains on one CPU, the real x86_64 arch and NOVA scheduler. */
 async function ipcRoundtrip(simulatedMs: number): Promise<BenchResult> {
   const domains: DomainConfig[] = [
@@ -93,12 +83,17 @@ const { values } = parseArgs({
   },
 });
 const scale = values.quick ? 0.1 : 1;
-const benches: Record<string, () => Promise<BenchResult>> = {
+const benches: Record<string, () => Promise<BenchResult | BenchFigure>> = {
   "ipc.roundtrip": () => ipcRoundtrip(Math.max(10, Math.round(200 * scale))),
   "ctrl_pd.delegate": () => ctrlPdDelegate(Math.max(1000, Math.round(100_000 * scale))),
   "boot.default": () => bootDefault(Math.max(1, Math.round(5 * scale))),
+  // fixed size (N = 2^20 pages, bench/README.md): --quick does not shrink them
+  ...pageTableBenches(),
 };
-const selected = values.only ? values.only.split(",") : Object.keys(benches);
+// `--only pt` selects every page-table benchmark
+const selected = values.only
+  ? values.only.split(",").flatMap((name) => (name === "pt" ? [...PAGE_TABLE_BENCHES] : [name]))
+  : Object.keys(benches);
 for (const name of selected) {
   const run = benches[name];
   if (!run) {
@@ -107,8 +102,18 @@ for (const name of selected) {
   }
   const outcome = await run();
   if (values.json) process.stdout.write(`${JSON.stringify(outcome)}\n`);
-  else
-    process.stdout.write(
-      `${outcome.name.padEnd(20)} ${String(outcome.ops).padStart(9)} ops ${outcome.seconds.toFixed(3).padStart(9)} s ${String(outcome.opsPerSec).padStart(10)} ops/s  ${outcome.note ?? ""}\n`,
-    );
+  else process.stdout.write(`${formatRow(outcome)}\n`);
+}
+
+function isRate(outcome: BenchResult | BenchFigure): outcome is BenchResult {
+  return typeof outcome["ops"] === "number" && typeof outcome["opsPerSec"] === "number";
+}
+
+function formatRow(outcome: BenchResult | BenchFigure): string {
+  if (!isRate(outcome)) {
+    const { name, ...figures } = outcome;
+    return `${name.padEnd(20)} ${JSON.stringify(figures)}`;
+  }
+  const native = outcome.native ? ` native ${outcome.native.opsPerSec} ops/s, ratio ${outcome.ratio}` : "";
+  return `${outcome.name.padEnd(20)} ${String(outcome.ops).padStart(9)} ops ${outcome.seconds.toFixed(3).padStart(9)} s ${String(outcome.opsPerSec).padStart(10)} ops/s ${native} ${outcome.note ?? ""}`;
 }

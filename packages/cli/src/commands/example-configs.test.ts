@@ -17,6 +17,7 @@ const EXAMPLES = [
   { folder: "x86-basic", file: "novakit.config.json", domains: ["sensor", "batch"] },
   { folder: "third-party-plugins", file: "novakit.config.json", domains: ["a", "b"] },
   { folder: "x86-typescript", file: "novakit.config.ts", domains: ["echo", "caller", "control-loop"] },
+  { folder: "aarch64-basic", file: "novakit.config.json", domains: ["server", "client", "guest"] },
 ] as const;
 
 const cpuNs = (domain: BootJson["domains"][number]): number => domain.scUsedNs.reduce((sum, ns) => sum + ns, 0);

@@ -1,7 +1,7 @@
 import { BUILTIN_WORKLOADS, type NovakitPlugin } from "@novakit/kernel-core";
 import { z } from "zod";
 import { parseCommandArgs } from "../args/parse-command-args.js";
-import { archX86_64Exports, builtInPlugins } from "../plugins/built-in-plugins.js";
+import { ARCH_PACKAGE_EXPORTS, builtInPlugins } from "../plugins/built-in-plugins.js";
 import { stableJsonText } from "../output/canonical-json.js";
 import { toJsonValue, type JsonValue } from "../output/json-value.js";
 import type { Command } from "./command.js";
@@ -9,15 +9,18 @@ import type { Command } from "./command.js";
 interface ProfileEntry {
   readonly name: string;
   readonly description: string;
+  readonly arch?: string;
 }
 
-/** The arch-x86_64 package's `builtInProfiles`, read defensively (the CLI lists, it does not build them). */
+/** Every arch package's `builtInProfiles`, read defensively (the CLI lists, it does not build them). */
 function builtInProfiles(): ProfileEntry[] {
-  const list = archX86_64Exports["builtInProfiles"];
-  if (!Array.isArray(list)) return [];
-  return list
-    .filter((entry): entry is ProfileEntry => typeof entry?.name === "string" && typeof entry?.description === "string")
-    .map((entry) => ({ name: entry.name, description: entry.description, arch: "x86_64" }));
+  return Object.entries(ARCH_PACKAGE_EXPORTS).flatMap(([arch, exports]) => {
+    const list = exports["builtInProfiles"];
+    if (!Array.isArray(list)) return [];
+    return list
+      .filter((entry): entry is ProfileEntry => typeof entry?.name === "string" && typeof entry?.description === "string")
+      .map((entry) => ({ name: entry.name, description: entry.description, arch }));
+  });
 }
 
 /** The plugin's options as JSON Schema (zod 4's converter), for people and tools. */
@@ -83,7 +86,7 @@ Options:
       if (options !== "") io.stdout(`      options: ${options}\n`);
     }
     io.stdout("profiles:\n");
-    for (const profile of catalog.profiles) io.stdout(`  ${profile.name}: ${profile.description}\n`);
+    for (const profile of catalog.profiles) io.stdout(`  ${profile.name} (${profile.arch}): ${profile.description}\n`);
     io.stdout("workloads:\n");
     for (const workload of catalog.workloads) io.stdout(`  ${workload.name}: ${workload.description}\n`);
     return 0;

@@ -35,5 +35,8 @@ export const DEFAULT_ARCH_PLUGIN: Readonly<Record<"x86_64" | "aarch64", string>>
 });
 export const DEFAULT_SCHEDULER_PLUGIN = "@novakit/scheduler";
 
-/** The arch package's exports, for its platform-profile registry (`novakit plugins`). */
-export const archX86_64Exports: Record<string, unknown> = archX86_64;
+/** The arch packages' exports by arch, for their platform-profile registries (`novakit plugins`). */
+export const ARCH_PACKAGE_EXPORTS: Readonly<Record<"x86_64" | "aarch64", Record<string, unknown>>> = Object.freeze({
+  x86_64: archX86_64,
+  aarch64: archAarch64,
+});

@@ -198,12 +198,16 @@ function sortedRecord(record: Readonly<Record<string, string | number | boolean>
   return Object.fromEntries(Object.entries(record).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
 }
 
-/** NOVA's per-CPU line: x86 "CORE: pkg:core:thread family:model:stepping:platform [patch] name", Arm "CORE: aff2:aff1:aff0 impl part rXpY". */
+/**
+ * NOVA's per-CPU line: x86 "CORE: pkg:core:thread family:model:stepping:platform [patch] name",
+ * Arm "CORE: aff2:aff1:aff0 part rXpY name" (an Arm CpuModel carries the MIDR PartNum as model
+ * and variant << 4 | revision as stepping).
+ */
 function coreLine(platform: Platform, hardwareId: number): string {
   const cpu = platform.cpu;
   const hex = (value: number) => value.toString(16);
   if (platform.arch === "x86_64") {
     return `CORE: 0:0:${hex(hardwareId)} ${hex(cpu.family)}:${hex(cpu.model)}:${hex(cpu.stepping)}:0 [0] ${cpu.name.slice(0, 48)}`;
   }
-  return `CORE: ${hex((hardwareId >> 16) & 0xff)}:${hex((hardwareId >> 8) & 0xff)}:${hex(hardwareId & 0xff)} ${cpu.vendor} ${cpu.name} r${cpu.model}p${cpu.stepping}`;
+  return `CORE: ${hex((hardwareId >> 16) & 0xff)}:${hex((hardwareId >> 8) & 0xff)}:${hex(hardwareId & 0xff)} ${hex(cpu.model)} r${cpu.stepping >> 4}p${cpu.stepping & 0xf} ${cpu.name}`;
 }

@@ -75,19 +75,25 @@ export class RadixPageTable implements TranslationTable {
   private readonly rootViews: BigInt64Array[] = [];
   private readonly rootFrames: number;
   private readonly inputLimit: bigint;
-  private readonly outputLimit: bigint;
+  /** the same limits as doubles (powers of two, exact): in bytes, and in pages */
+  private readonly inputLimitNumber: number;
+  private readonly inputPages: number;
+  private readonly outputPages: number;
   private readonly policy: InvalidationPolicy;
   /** the format stores frame addresses verbatim and offers entryAddress: leaves can be cached by their attribute bits */
   private readonly fastLeaves: boolean;
   private readonly mergeTables: boolean;
   /** tables torn down but possibly still cached by a walker; freed by releaseWaitlisted() */
   private readonly waitlist: bigint[] = [];
-  /** per level: the last table entry followed and the view of the table it points to */
-  private readonly cachedEntry: bigint[] = [];
-  private readonly cachedView: (BigInt64Array | undefined)[] = [];
-  /** the format's pathPermissions of cachedEntry (-1 when the format has none) */
-  private readonly cachedAllowed: number[] = [];
-  /** the path of the last walk, per level: the table's view, the slot index used in it, the entry found there */
+  /** the walker's cache of table pages (TableNode), by frame number; the root's nodes first */
+  private readonly nodes = new Map<number, TableNode>();
+  private readonly rootNodes: TableNode[] = [];
+  /**
+   * One Int32Array and one BigInt64Array per buffer, shared by all its frames: a walk then reaches
+   * a table's entries through views that stay hot in cache, not a view object per table page.
+   */
+  private readonly slabs = new WeakMap<ArrayBufferLike, SlabViews>();
+  /** the path of the last walk (kept for mergeUniformTables only), per level: the table's view, the slot index used in it, the entry found there */
   private readonly pathView: (BigInt64Array | undefined)[] = [];
   private readonly pathIndex: number[] = [];
   private readonly pathRaw: bigint[] = [];
@@ -95,16 +101,26 @@ export class RadixPageTable implements TranslationTable {
   private holeLevel = -1;
   /** set by walkTo: a splinter or a new table made a flush necessary */
   private walkFlush = false;
+  /** set by walkTo: index of the target table's first entry in the slab view walkTo returned */
+  private walkBase = 0;
   /** set by walkTo: allocation failed */
   private walkOutOfMemory = false;
   /**
-   * Linear formats (entry = frame address + attribute bits): the attribute bits of the last leaf
-   * decoded per level and what they decode to, so a lookup in a run of similar leaves skips decode.
+   * Linear formats (entry = frame address + attribute bits): per level, the frame-address bits of
+   * a leaf as 32-bit halves, and the attribute bits of the last leaf decoded there (halves) with
+   * what they decode to, so a lookup that meets a leaf with the same attribute bits reads the
+   * address straight from the halves, without BigInt or decode.
    */
-  private readonly leafBits: bigint[] = [];
+  private readonly leafMaskLow: number[] = [];
+  private readonly leafMaskHigh: number[] = [];
+  private readonly leafAddressMask: bigint[] = [];
+  private readonly leafBitsLow: number[] = [];
+  private readonly leafBitsHigh: number[] = [];
+  /** whether leafBits* hold a decoded leaf at that level */
+  private readonly leafKnown: boolean[] = [];
   private readonly leafPermissions: number[] = [];
   private readonly leafAttributes: (MemoryAttributes | undefined)[] = [];
-  /** the last encodeLeaf inputs and the attribute bits they produced (linear formats) */
+  /** the last encodeLeaf inputs and the attribute bits they produced, as a signed word (linear formats) */
   private encodedLevel = -1;
   private encodedPermissions = 0;
   private encodedAttributes: MemoryAttributes | undefined;
@@ -125,10 +141,13 @@ export class RadixPageTable implements TranslationTable {
       this.span.push(ENTRIES_PER_TABLE ** level);
       this.slotBytes.push(1n << BigInt(PAGE_BITS + BITS_PER_LEVEL * level));
       this.offsetMask.push((1n << BigInt(PAGE_BITS + BITS_PER_LEVEL * level)) - 1n);
-      this.cachedEntry.push(0n);
-      this.cachedView.push(undefined);
-      this.cachedAllowed.push(-1);
-      this.leafBits.push(-1n);
+      const leafMask = ((1n << BigInt(format.outputBits)) - 1n) & ~((1n << BigInt(PAGE_BITS + BITS_PER_LEVEL * level)) - 1n);
+      this.leafAddressMask.push(leafMask);
+      this.leafMaskLow.push(lowHalf(leafMask));
+      this.leafMaskHigh.push(highHalf(leafMask));
+      this.leafBitsLow.push(0);
+      this.leafBitsHigh.push(0);
+      this.leafKnown.push(false);
       this.pathView.push(undefined);
       this.pathIndex.push(0);
       this.pathRaw.push(0n);
@@ -136,91 +155,148 @@ export class RadixPageTable implements TranslationTable {
       this.leafAttributes.push(undefined);
     }
     this.inputLimit = 1n << BigInt(format.inputBits);
-    this.outputLimit = 1n << BigInt(format.outputBits);
+    this.inputLimitNumber = 2 ** format.inputBits;
+    this.inputPages = 2 ** (format.inputBits - PAGE_BITS);
+    this.outputPages = 2 ** (format.outputBits - PAGE_BITS);
     this.policy = format.invalidation ?? DEFAULT_INVALIDATION_POLICY;
     this.fastLeaves = format.linearLeafAddress === true && format.entryAddress !== undefined;
     this.mergeTables = options.mergeUniformTables === true;
     this.rootFrames = Math.ceil(format.rootEntries / ENTRIES_PER_TABLE);
     this.rootAddress = options.rootAddress ?? this.allocateRoot();
     for (let frame = 0; frame < this.rootFrames; frame++) {
-      this.rootViews.push(memory.frameWords(this.rootAddress + BigInt(frame * FRAME_SIZE)));
+      const node = this.nodeFor(this.rootAddress + BigInt(frame * FRAME_SIZE), this.top);
+      this.rootNodes.push(node);
+      this.rootViews.push(node.words);
     }
   }
 
   map(input: bigint, output: bigint, order: number, permissions: number, attributes: MemoryAttributes): UpdateResult {
     if (permissions === 0) return this.unmap(input, order);
-    if (!this.validUpdate(input, order) || !Number.isInteger(permissions) || (permissions & ~MEMORY_PERMISSIONS_ALL) !== 0) {
-      return RESULT_BAD_PAR;
-    }
-    if (output < 0n || (output & 0xfffn) !== 0n || output + (1n << BigInt(order + PAGE_BITS)) > this.outputLimit) {
-      return RESULT_BAD_PAR;
-    }
-    return this.update(Number(input >> 12n), Number(output >> 12n), order, permissions, attributes);
+    const page = this.validUpdate(input, order);
+    if (page < 0 || !Number.isInteger(permissions) || (permissions & ~MEMORY_PERMISSIONS_ALL) !== 0) return RESULT_BAD_PAR;
+    const outputPage = alignedPage(output);
+    if (outputPage < 0 || outputPage + 2 ** order > this.outputPages) return RESULT_BAD_PAR;
+    return this.update(page, outputPage, order, permissions, attributes);
   }
 
   unmap(input: bigint, order: number): UpdateResult {
-    if (!this.validUpdate(input, order)) return RESULT_BAD_PAR;
-    return this.update(Number(input >> 12n), 0, order, 0, undefined);
+    const page = this.validUpdate(input, order);
+    if (page < 0) return RESULT_BAD_PAR;
+    return this.update(page, 0, order, 0, undefined);
   }
 
   lookup(input: bigint): Translation | undefined {
-    if (input < 0n || input >= this.inputLimit) return undefined;
-    const format = this.format;
-    const page = Number(input >> 12n);
+    // page number and offset as doubles: exact, and no BigInt arithmetic below 2^53
+    const value = Number(input);
+    let page: number;
+    let pageOffset: number;
+    if (value >= 0 && value < EXACT_DOUBLE_LIMIT) {
+      if (value >= this.inputLimitNumber) return undefined;
+      page = Math.floor(value / FRAME_SIZE);
+      pageOffset = value - page * FRAME_SIZE;
+    } else {
+      if (input < 0n || input >= this.inputLimit) return undefined;
+      page = Number(input >> 12n);
+      pageOffset = Number(input & 0xfffn);
+    }
+    const pageLow = page >>> 0;
+    const pageHigh = Math.floor(page / TWO_POW_32);
     let allowed = -1;
     let level = this.top;
     let index = Math.floor(page / (this.span[level] as number));
-    let view = this.rootViews[index >> 9] as BigInt64Array;
+    let node = this.rootNodes[index >> 9] as TableNode;
+    // the halves of `node`, carried separately: reaching a last-level table through its parent's
+    // record of them leaves the (cold) node object of that table untouched on the fast path
+    let halves = node.halves;
+    let base = node.base;
     index &= 511;
     for (;;) {
-      const raw = Atomics.load(view, index);
-      if (raw === 0n) return undefined;
-      if (raw === this.cachedEntry[level]) {
-        // the table entry followed last time: its child view and path mask are known
-        allowed &= this.cachedAllowed[level] as number;
-        view = this.cachedView[level] as BigInt64Array;
-        level -= 1;
-        index = Math.floor(page / (this.span[level] as number)) % ENTRIES_PER_TABLE;
-        continue;
+      const at = 2 * (base + index);
+      const low = halves[at + LOW_HALF] as number;
+      const high = halves[at + HIGH_HALF] as number;
+      if (level > 0) {
+        const child = node.children[index];
+        if (child !== undefined && low === node.childLow[index] && high === node.childHigh[index]) {
+          // the slot still holds the table entry recorded for it: follow it without BigInt
+          allowed &= node.childAllowed[index] as number;
+          halves = node.childHalves[index] as Int32Array;
+          base = node.childBase[index] as number;
+          node = child;
+          level -= 1;
+          index = slotIndex(pageLow, pageHigh, level);
+          continue;
+        }
       }
-      const entry = BigInt.asUintN(64, raw);
-      const kind = this.kindOf(entry, level);
-      if (kind === EntryKind.HOLE) return undefined;
-      if (kind === EntryKind.LEAF) {
-        if (this.fastLeaves) {
-          const address = (format.entryAddress as (entry: bigint, level: number) => bigint)(entry, level);
-          if (entry - address === this.leafBits[level]) {
-            let attributes = this.leafAttributes[level] as MemoryAttributes;
-            if ((allowed & PATH_PERMISSION_USER) === 0 && attributes.user) attributes = { ...attributes, user: false };
-            return {
-              outputAddress: address + (input & (this.offsetMask[level] as bigint)),
-              permissions: (this.leafPermissions[level] as number) & allowed & MEMORY_PERMISSIONS_ALL,
-              attributes,
-              order: BITS_PER_LEVEL * level,
-            };
-          }
-        }
-        const decoded = format.decode(entry, level);
-        if (this.fastLeaves && decoded.type === "leaf") {
-          this.leafBits[level] = entry - decoded.address;
-          this.leafPermissions[level] = decoded.permissions;
-          this.leafAttributes[level] = decoded.attributes;
-        }
-        if (decoded.type !== "leaf") return undefined;
-        let attributes = decoded.attributes;
+      if (
+        this.leafKnown[level] === true &&
+        (low & ~(this.leafMaskLow[level] as number)) === this.leafBitsLow[level] &&
+        (high & ~(this.leafMaskHigh[level] as number)) === this.leafBitsHigh[level] &&
+        Atomics.load(halves, at + LOW_HALF) === low
+      ) {
+        // a leaf with the attribute bits of the last one decoded here; the atomic re-read of the
+        // low half guards against pairing halves of two different writes (see TableNode)
+        const frame = ((high & (this.leafMaskHigh[level] as number)) >>> 0) * 0x1_0000_0000 + ((low & (this.leafMaskLow[level] as number)) >>> 0);
+        const span = this.span[level] as number;
+        const offset = level === 0 ? pageOffset : (page - Math.floor(page / span) * span) * FRAME_SIZE + pageOffset;
+        let attributes = this.leafAttributes[level] as MemoryAttributes;
         if ((allowed & PATH_PERMISSION_USER) === 0 && attributes.user) attributes = { ...attributes, user: false };
         return {
-          outputAddress: decoded.address + (input & (this.offsetMask[level] as bigint)),
-          permissions: decoded.permissions & allowed & MEMORY_PERMISSIONS_ALL,
+          outputAddress: BigInt(frame + offset),
+          permissions: (this.leafPermissions[level] as number) & allowed & MEMORY_PERMISSIONS_ALL,
           attributes,
           order: BITS_PER_LEVEL * level,
         };
       }
-      view = this.childViewAt(raw, this.addressOf(entry, level), level);
-      allowed &= this.cachedAllowed[level] as number;
+      // anything else: read the entry as one 64-bit atomic and classify it through the format
+      const raw = Atomics.load(node.words, index);
+      if (raw === 0n) return undefined;
+      const entry = BigInt.asUintN(64, raw);
+      const kind = this.kindOf(entry, level);
+      if (kind === EntryKind.HOLE) return undefined;
+      if (kind === EntryKind.LEAF) return this.decodedTranslation(entry, level, input, allowed);
+      const parent = node;
+      node = this.recordChild(parent, index, raw, this.addressOf(entry, level), level);
+      halves = node.halves;
+      base = node.base;
+      allowed &= parent.childAllowed[index] as number;
       level -= 1;
-      index = Math.floor(page / (this.span[level] as number)) % ENTRIES_PER_TABLE;
+      index = slotIndex(pageLow, pageHigh, level);
     }
+  }
+
+  /** lookup's slow path for a leaf: decode it, and remember its attribute bits for the fast path */
+  private decodedTranslation(entry: bigint, level: number, input: bigint, allowed: number): Translation | undefined {
+    const decoded = this.format.decode(entry, level);
+    if (decoded.type !== "leaf") return undefined;
+    if (this.fastLeaves) this.learnLeaf(entry, decoded.address, decoded.permissions, decoded.attributes, level);
+    let attributes = decoded.attributes;
+    if ((allowed & PATH_PERMISSION_USER) === 0 && attributes.user) attributes = { ...attributes, user: false };
+    return {
+      outputAddress: decoded.address + (input & (this.offsetMask[level] as bigint)),
+      permissions: decoded.permissions & allowed & MEMORY_PERMISSIONS_ALL,
+      attributes,
+      order: BITS_PER_LEVEL * level,
+    };
+  }
+
+  /**
+   * Remember a decoded leaf's attribute bits (the entry minus its frame address) as halves. Only
+   * when the address really is the entry's bits under leafAddressMask: a linear format that kept
+   * anything else there would make the halves fast path wrong, so it simply is not used for it.
+   * The fast path also takes an entry's kind from its bits outside the frame address (a slot whose
+   * other bits equal a decoded leaf's is that kind of leaf), which holds for every format here:
+   * present, PS or block/table bits never sit inside the address field.
+   */
+  private learnLeaf(entry: bigint, address: bigint, permissions: number, attributes: MemoryAttributes, level: number): void {
+    const mask = this.leafAddressMask[level] as bigint;
+    if ((entry & mask) !== address) return;
+    const bits = BigInt.asIntN(64, entry & ~mask);
+    if (bits === 0n) return;
+    this.leafBitsLow[level] = lowHalf(bits);
+    this.leafBitsHigh[level] = highHalf(bits);
+    this.leafPermissions[level] = permissions;
+    this.leafAttributes[level] = attributes;
+    this.leafKnown[level] = true;
   }
 
   leaves(input: bigint, order: number): LeafBlock[] {
@@ -288,10 +364,13 @@ export class RadixPageTable implements TranslationTable {
 
   // ---------------------------------------------------------------------------------------------
 
-  private validUpdate(input: bigint, order: number): boolean {
-    if (!Number.isInteger(order) || order < 0 || order > this.format.inputBits - PAGE_BITS) return false;
-    if (input < 0n || (input & 0xfffn) !== 0n) return false;
-    return input + (1n << BigInt(order + PAGE_BITS)) <= this.inputLimit;
+  /** the first page of a valid update of [input, input + 2^order pages), or -1 */
+  private validUpdate(input: bigint, order: number): number {
+    if (!Number.isInteger(order) || order < 0 || order > this.format.inputBits - PAGE_BITS) return -1;
+    const page = alignedPage(input);
+    // page < 2^52 and 2^order <= 2^45 here, so the sum is exact
+    if (page < 0 || page + 2 ** order > this.inputPages) return -1;
+    return page;
   }
 
   /**
@@ -325,7 +404,7 @@ export class RadixPageTable implements TranslationTable {
         level -= 1;
       }
       const span = this.span[level] as number;
-      let index = Math.floor(page / span) % (level === this.top ? format.rootEntries : ENTRIES_PER_TABLE);
+      let index = level === this.top ? Math.floor(page / span) : slotIndex(page >>> 0, Math.floor(page / TWO_POW_32), level);
       // a run stays inside one 4 KiB table page (a concatenated root spans several)
       const run = Math.min(Math.floor(remaining / span), ENTRIES_PER_TABLE - (index % ENTRIES_PER_TABLE));
       let view = this.walkTo(page, level, removing);
@@ -343,11 +422,15 @@ export class RadixPageTable implements TranslationTable {
       if (level === this.top) {
         view = this.rootViews[index >> 9] as BigInt64Array;
         index &= 511;
+      } else {
+        // walkTo returned the view of the whole slab the table lives in
+        index += this.walkBase;
       }
       let value = 0n;
       let step = 0n;
       if (!removing) {
-        value = this.encodeFirstLeaf(BigInt(outPage) << 12n, level, permissions, attributes, linear);
+        // outPage < 2^40 (outputBits <= 52): the byte address is an exact double
+        value = this.encodeFirstLeaf(BigInt(outPage * FRAME_SIZE), level, permissions, attributes, linear);
         step = linear ? (this.slotBytes[level] as bigint) : 0n;
       }
       for (let slot = 0; slot < run; slot++) {
@@ -385,62 +468,118 @@ export class RadixPageTable implements TranslationTable {
     this.walkOutOfMemory = false;
     let level = this.top;
     let index = Math.floor(page / (this.span[level] as number));
-    let view = this.rootViews[index >> 9] as BigInt64Array;
-    let tableAddress = this.rootAddress + BigInt((index >> 9) * FRAME_SIZE);
+    let node = this.rootNodes[index >> 9] as TableNode;
     index &= 511;
+    const pageLow = page >>> 0;
+    const pageHigh = Math.floor(page / TWO_POW_32);
+    let words = node.slabWords;
+    let base = node.base;
+    // the path is only needed to merge tables back; storing it costs ~10 % of a map otherwise
+    const trackPath = this.mergeTables;
     while (level > target) {
-      this.pathView[level] = view;
-      this.pathIndex[level] = index;
-      let raw = Atomics.load(view, index);
-      for (;;) {
-        if (raw !== 0n && raw === this.cachedEntry[level]) {
-          this.pathRaw[level] = raw;
-          view = this.cachedView[level] as BigInt64Array;
-          break;
-        }
-        const entry = BigInt.asUintN(64, raw);
-        const kind = raw === 0n ? EntryKind.HOLE : this.kindOf(entry, level);
-        if (kind === EntryKind.TABLE) {
-          const childAddress = this.addressOf(entry, level);
-          this.pathRaw[level] = raw;
-          view = this.childViewAt(raw, childAddress, level);
-          if (this.options.beforePublish !== undefined) tableAddress = childAddress;
-          break;
-        }
-        if (kind === EntryKind.HOLE && removing) {
-          this.holeLevel = level;
-          return undefined;
-        }
-        const table = this.allocator.allocateTable();
-        if (table === undefined) {
-          this.walkOutOfMemory = true;
-          return undefined;
-        }
-        const words = this.memory.frameWords(table);
-        if (kind === EntryKind.HOLE) words.fill(0n);
-        else this.fillSplinter(words, entry, level);
-        const published = BigInt.asIntN(64, this.format.encodeTable(table, level));
-        this.options.beforePublish?.(tableAddress + BigInt(index * 8), level);
-        const seen = Atomics.compareExchange(view, index, raw, published);
-        if (seen !== raw) {
-          // nobody can have seen the unpublished table: free it now and follow the winner
-          this.allocator.freeTable(table);
-          this.lostRaces += 1;
-          raw = seen;
-          continue;
-        }
-        if (kind === EntryKind.HOLE ? this.policy.notPresent : this.policy.splinter) this.walkFlush = true;
-        this.pathRaw[level] = published;
-        this.cacheTableEntry(published, words, level);
-        view = words;
-        tableAddress = table;
-        break;
+      if (trackPath) {
+        this.pathView[level] = node.words;
+        this.pathIndex[level] = index;
       }
+      const halves = node.halves;
+      const at = 2 * (node.base + index);
+      let child = node.children[index];
+      if (child === undefined || halves[at + LOW_HALF] !== node.childLow[index] || halves[at + HIGH_HALF] !== node.childHigh[index]) {
+        child = this.descend(node, index, level, removing);
+        if (child === undefined) return undefined;
+      }
+      if (trackPath) this.pathRaw[level] = node.childRaw[index] as bigint;
+      // the child's slab view and offset through this node's record: the target's own node
+      // object stays untouched
+      words = node.childWords[index] as BigInt64Array;
+      base = node.childBase[index] as number;
+      node = child;
       level -= 1;
-      index = Math.floor(page / (this.span[level] as number)) % ENTRIES_PER_TABLE;
+      index = slotIndex(pageLow, pageHigh, level);
     }
-    this.pathView[target] = view;
-    return view;
+    if (trackPath) this.pathView[target] = node.words;
+    this.walkBase = base;
+    return words;
+  }
+
+  /**
+   * walkTo's slow path for one slot of `node` at `level`: read it as one 64-bit atomic; follow a
+   * table (recording it in the node), or install a zeroed table under a HOLE, or a splinter of a
+   * LEAF, with a compare-and-swap. A removal stops at a HOLE (undefined, holeLevel set).
+   */
+  private descend(node: TableNode, index: number, level: number, removing: boolean): TableNode | undefined {
+    const view = node.words;
+    let raw = Atomics.load(view, index);
+    for (;;) {
+      const entry = BigInt.asUintN(64, raw);
+      const kind = raw === 0n ? EntryKind.HOLE : this.kindOf(entry, level);
+      if (kind === EntryKind.TABLE) return this.recordChild(node, index, raw, this.addressOf(entry, level), level);
+      if (kind === EntryKind.HOLE && removing) {
+        this.holeLevel = level;
+        return undefined;
+      }
+      const table = this.allocator.allocateTable();
+      if (table === undefined) {
+        this.walkOutOfMemory = true;
+        return undefined;
+      }
+      const words = this.memory.frameWords(table);
+      if (kind === EntryKind.HOLE) words.fill(0n);
+      else this.fillSplinter(words, entry, level);
+      const published = BigInt.asIntN(64, this.format.encodeTable(table, level));
+      this.options.beforePublish?.(node.address + BigInt(index * 8), level);
+      const seen = Atomics.compareExchange(view, index, raw, published);
+      if (seen !== raw) {
+        // nobody can have seen the unpublished table: free it now and follow the winner
+        this.allocator.freeTable(table);
+        this.lostRaces += 1;
+        raw = seen;
+        continue;
+      }
+      if (kind === EntryKind.HOLE ? this.policy.notPresent : this.policy.splinter) this.walkFlush = true;
+      return this.recordChild(node, index, published, table, level);
+    }
+  }
+
+  /** The node of the table page at `address`, walked as a table of `level`. */
+  private nodeFor(address: bigint, level: number): TableNode {
+    const frameNumber = Number(address >> 12n);
+    let node = this.nodes.get(frameNumber);
+    if (node === undefined) {
+      const words = this.memory.frameWords(address);
+      node = new TableNode(address, words, this.slabOf(words), level);
+      this.nodes.set(frameNumber, node);
+    } else if (node.level !== level) {
+      // a freed table page reused at another level: entry meanings may differ there
+      node.reset(level);
+    }
+    return node;
+  }
+
+  /** Views of the whole buffer a frame's words live in (a PhysicalMemory slab or shared window). */
+  private slabOf(words: BigInt64Array): SlabViews {
+    const buffer = words.buffer;
+    let slab = this.slabs.get(buffer);
+    if (slab === undefined) {
+      slab = { halves: new Int32Array(buffer), words: new BigInt64Array(buffer) };
+      this.slabs.set(buffer, slab);
+    }
+    return slab;
+  }
+
+  /** Record that slot `index` of `node` (at `level`) holds table entry `raw` pointing to `childAddress`. */
+  private recordChild(node: TableNode, index: number, raw: bigint, childAddress: bigint, level: number): TableNode {
+    const child = this.nodeFor(childAddress, level - 1);
+    const pathPermissions = this.format.pathPermissions;
+    node.childLow[index] = lowHalf(raw);
+    node.childHigh[index] = highHalf(raw);
+    node.childRaw[index] = raw;
+    node.childAllowed[index] = pathPermissions === undefined ? -1 : pathPermissions(BigInt.asUintN(64, raw), level);
+    node.childHalves[index] = child.halves;
+    node.childWords[index] = child.slabWords;
+    node.childBase[index] = child.base;
+    node.children[index] = child;
+    return child;
   }
 
   /**
@@ -461,7 +600,6 @@ export class RadixPageTable implements TranslationTable {
       if (Atomics.compareExchange(parent, this.pathIndex[parentLevel] as number, raw, replacement) !== raw) break;
       // the old table still reads as an equivalent mapping until the flush: waitlist it untouched
       this.waitlist.push(this.addressOf(BigInt.asUintN(64, raw), parentLevel));
-      this.forgetCachedView(words);
       merged = true;
     }
     return merged;
@@ -501,14 +639,16 @@ export class RadixPageTable implements TranslationTable {
     if (!linear) return BigInt.asIntN(64, this.format.encodeLeaf(frame, level, permissions, attributes));
     if (level !== this.encodedLevel || permissions !== this.encodedPermissions || attributes !== this.encodedAttributes) {
       // encode at frame 0 of the level would hide an invalid frame; encode the real one, keep its bits
-      const entry = this.format.encodeLeaf(frame, level, permissions, attributes);
+      const entry = BigInt.asIntN(64, this.format.encodeLeaf(frame, level, permissions, attributes));
+      // kept signed: the frame never carries into the attribute bits (bit 63 among them), so
+      // signed bits + frame is the signed entry, without an asIntN per leaf
       this.encodedBits = entry - frame;
       this.encodedLevel = level;
       this.encodedPermissions = permissions;
       this.encodedAttributes = attributes;
-      return BigInt.asIntN(64, entry);
+      return entry;
     }
-    return BigInt.asIntN(64, this.encodedBits + frame);
+    return this.encodedBits + frame;
   }
 
   /** A splintered leaf: 512 leaves one level down with the old stride, permissions and attributes. */
@@ -548,16 +688,6 @@ export class RadixPageTable implements TranslationTable {
       if (old !== 0n) this.retireIfTable(old, level);
     }
     this.waitlist.push(table);
-    this.forgetCachedView(words);
-  }
-
-  private forgetCachedView(words: BigInt64Array): void {
-    for (let cached = 0; cached <= this.top; cached++) {
-      if (this.cachedView[cached] === words) {
-        this.cachedEntry[cached] = 0n;
-        this.cachedView[cached] = undefined;
-      }
-    }
   }
 
   /** nova.md §3.4 rules for a slot that held something and now holds something else. */
@@ -585,19 +715,6 @@ export class RadixPageTable implements TranslationTable {
     if (format.entryAddress !== undefined) return format.entryAddress(entry, level);
     const decoded = format.decode(entry, level);
     return decoded.type === "hole" ? 0n : decoded.address;
-  }
-
-  private childViewAt(raw: bigint, address: bigint, level: number): BigInt64Array {
-    const view = this.memory.frameWords(address);
-    this.cacheTableEntry(raw, view, level);
-    return view;
-  }
-
-  private cacheTableEntry(raw: bigint, view: BigInt64Array, level: number): void {
-    const format = this.format;
-    this.cachedEntry[level] = raw;
-    this.cachedView[level] = view;
-    this.cachedAllowed[level] = format.pathPermissions === undefined ? -1 : format.pathPermissions(BigInt.asUintN(64, raw), level);
   }
 
   private allocateRoot(): bigint {
@@ -738,4 +855,129 @@ function minBig(a: bigint, b: bigint): bigint {
 
 function maxBig(a: bigint, b: bigint): bigint {
   return a > b ? a : b;
+}
+
+/** below 2^53 a bigint converts to a double exactly */
+const EXACT_DOUBLE_LIMIT = 2 ** 53;
+const TWO_POW_32 = 2 ** 32;
+
+/**
+ * Page number of a non-negative, 4 KiB aligned address, or -1. Addresses below 2^53 (all real
+ * ones) take the double path: one conversion, no BigInt arithmetic.
+ */
+function alignedPage(address: bigint): number {
+  const value = Number(address);
+  if (value >= 0 && value < EXACT_DOUBLE_LIMIT) {
+    const page = Math.floor(value / FRAME_SIZE);
+    return page * FRAME_SIZE === value ? page : -1;
+  }
+  if (address < 0n || (address & 0xfffn) !== 0n) return -1;
+  return Number(address >> 12n);
+}
+
+/**
+ * The slot index at `level` of a page number given as its low and high 32 bits: bits
+ * 9·level+8 .. 9·level of the page, with int32 shifts instead of double division and modulo
+ * (a double `%` is a call to fmod, the most expensive step of a walk before this).
+ */
+function slotIndex(pageLow: number, pageHigh: number, level: number): number {
+  const shift = BITS_PER_LEVEL * level;
+  if (shift < 24) return (pageLow >>> shift) & 511;
+  if (shift < 32) return ((pageLow >>> shift) | (pageHigh << (32 - shift))) & 511;
+  return (pageHigh >>> (shift - 32)) & 511;
+}
+
+/** Int32Array index of the low and high 32-bit half of a 64-bit entry on this machine. */
+const LITTLE_ENDIAN = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1;
+const LOW_HALF = LITTLE_ENDIAN ? 0 : 1;
+const HIGH_HALF = 1 - LOW_HALF;
+
+/** bits 31:0 of a 64-bit word as a signed 32-bit number (what an Int32Array element reads) */
+function lowHalf(word: bigint): number {
+  return Number(BigInt.asIntN(32, word));
+}
+
+/** bits 63:32 of a 64-bit word as a signed 32-bit number */
+function highHalf(word: bigint): number {
+  return Number(BigInt.asIntN(32, word >> 32n));
+}
+
+/**
+ * The walker's cache of one table page, a software paging-structure cache: the page's entries as
+ * a BigInt64Array (for the 64-bit atomics every write uses: CAS publication, exchange of leaves)
+ * and as an Int32Array of 32-bit halves over the same SharedArrayBuffer (reads without BigInt
+ * allocation), plus, per slot, the last table entry seen there and the node of the table it
+ * points to, with that entry's path permissions.
+ *
+ * A record is followed only while the slot holds exactly the recorded value, and a value fully
+ * determines the table it points to, so records never go stale; tables torn down or merged simply
+ * stop matching. Why two 32-bit reads are enough here (JS has no allocation-free 64-bit atomic
+ * load): every write stays one 64-bit atomic, so a torn pair (low half of one value, high half of
+ * another) is possible only while the slot changes between the two reads. A torn table pair is
+ * followed only if it equals a recorded value, i.e. a table pointer this slot really held; using it
+ * is the staleness NOVA already allows hardware walkers with paging-structure caches, bounded by
+ * the waitlist: a table leaves the tree onto the waitlist and is freed only after the flush
+ * (nova.md §3.4). A leaf read as halves re-reads its low half and falls back to a 64-bit atomic
+ * load on any change; every other slot content (holes, new tables, unknown leaves) is read with
+ * one 64-bit Atomics.load. (Plain reads of an Int32Array over a SharedArrayBuffer are tear-free per
+ * element in the ECMAScript memory model; an Atomics.load of one costs ~20 ns on Node 20, a plain
+ * read ~2 ns, which is why only the leaf re-read is atomic.)
+ */
+interface SlabViews {
+  readonly halves: Int32Array;
+  readonly words: BigInt64Array;
+}
+
+class TableNode {
+  /** the slab's halves; this table's entry i is at 2 * (base + i) (+ LOW_HALF / HIGH_HALF) */
+  readonly halves: Int32Array;
+  /** the slab's words; this table's entry i is at base + i */
+  readonly slabWords: BigInt64Array;
+  readonly base: number;
+  level: number;
+  childLow: Int32Array;
+  childHigh: Int32Array;
+  childAllowed: Int32Array;
+  childRaw: bigint[];
+  children: (TableNode | undefined)[];
+  /** the recorded children's views, so a walk reaches a child's entries without its node */
+  childHalves: (Int32Array | undefined)[];
+  childWords: (BigInt64Array | undefined)[];
+  childBase: Int32Array;
+
+  constructor(
+    readonly address: bigint,
+    /** this table page alone (for the slow paths and 64-bit atomics by slot) */
+    readonly words: BigInt64Array,
+    slab: SlabViews,
+    level: number,
+  ) {
+    this.halves = slab.halves;
+    this.slabWords = slab.words;
+    this.base = words.byteOffset / 8;
+    this.level = level;
+    // level-0 tables hold leaves only: no child records
+    const slots = level > 0 ? ENTRIES_PER_TABLE : 0;
+    this.childLow = new Int32Array(slots);
+    this.childHigh = new Int32Array(slots);
+    this.childAllowed = new Int32Array(slots);
+    this.childRaw = new Array<bigint>(slots).fill(0n);
+    this.children = new Array<TableNode | undefined>(slots).fill(undefined);
+    this.childHalves = new Array<Int32Array | undefined>(slots).fill(undefined);
+    this.childWords = new Array<BigInt64Array | undefined>(slots).fill(undefined);
+    this.childBase = new Int32Array(slots);
+  }
+
+  reset(level: number): void {
+    const slots = level > 0 ? ENTRIES_PER_TABLE : 0;
+    this.level = level;
+    this.childLow = new Int32Array(slots);
+    this.childHigh = new Int32Array(slots);
+    this.childAllowed = new Int32Array(slots);
+    this.childRaw = new Array<bigint>(slots).fill(0n);
+    this.children = new Array<TableNode | undefined>(slots).fill(undefined);
+    this.childHalves = new Array<Int32Array | undefined>(slots).fill(undefined);
+    this.childWords = new Array<BigInt64Array | undefined>(slots).fill(undefined);
+    this.childBase = new Int32Array(slots);
+  }
 }

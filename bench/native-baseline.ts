@@ -1,0 +1,51 @@
+import { execFileSync } from "node:child_process";
+import { mkdirSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+import { NovakitError } from "@novakit/kernel-core";
+
+/** What bench/native/pt_bench prints, one JSON line per workload. */
+export interface NativeFigures {
+  /** workload name -> native operations per second */
+  readonly opsPerSec: ReadonlyMap<string, number>;
+  readonly bytesPerPage: number | undefined;
+}
+
+export type NativeBaseline = { readonly available: true; readonly figures: NativeFigures } | { readonly available: false; readonly note: string };
+
+const SOURCE = fileURLToPath(new URL("./native/pt_bench.c", import.meta.url));
+const BUILD_DIR = fileURLToPath(new URL("./native/build/", import.meta.url));
+const BINARY = `${BUILD_DIR}pt_bench`;
+
+/**
+ * Build bench/native/pt_bench.c with the system gcc (C11, -O2, pthreads) into bench/native/build/
+ * and run it. No gcc: the baseline is skipped with a note. A build or run failure is an error
+ * (NK-BEN-002), not a silent skip: a broken baseline would make every ratio meaningless.
+ */
+export function runNativeBaseline(): NativeBaseline {
+  try {
+    execFileSync("gcc", ["--version"], { stdio: "ignore" });
+  } catch {
+    return { available: false, note: "native baseline skipped: no gcc on PATH" };
+  }
+  mkdirSync(BUILD_DIR, { recursive: true });
+  let output: string;
+  try {
+    execFileSync("gcc", ["-std=c11", "-O2", "-Wall", "-Wextra", "-pthread", "-o", BINARY, SOURCE], { stdio: ["ignore", "ignore", "pipe"] });
+    output = execFileSync(BINARY, { encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] });
+  } catch (error) {
+    const stderr = (error as { stderr?: Buffer | string }).stderr?.toString() ?? String(error);
+    throw new NovakitError("NK-BEN-002", `the native page-table baseline failed: ${stderr.trim()}`, { file: SOURCE });
+  }
+  const opsPerSec = new Map<string, number>();
+  let bytesPerPage: number | undefined;
+  for (const line of output.split("\n")) {
+    if (line.trim() === "") continue;
+    const figure = JSON.parse(line) as { name?: unknown; opsPerSec?: unknown; bytesPerPage?: unknown };
+    if (typeof figure.name !== "string") {
+      throw new NovakitError("NK-BEN-003", `unexpected line from the native baseline: ${line}`, { file: BINARY, field: "name" });
+    }
+    if (typeof figure.opsPerSec === "number") opsPerSec.set(figure.name, figure.opsPerSec);
+    if (typeof figure.bytesPerPage === "number") bytesPerPage = figure.bytesPerPage;
+  }
+  return { available: true, figures: { opsPerSec, bytesPerPage } };
+}

@@ -1,0 +1,158 @@
+import { FrameAllocator, NovakitError, PhysicalMemory, RadixPageTable } from "@novakit/kernel-core";
+import { result, type BenchFigure, type BenchResult } from "./bench-result.js";
+import { runNativeBaseline, type NativeBaseline } from "./native-baseline.js";
+import type { ConcurrentMapJob, ConcurrentMapResult, RegionJob } from "./page-table-worker.js";
+import { ATTRIBUTES, benchFormat, PAGES, PERMISSIONS, scatteredAddress, SECOND_REGION_OFFSET, VA_BASE } from "./page-table-workload.js";
+import { benchEntry, runGatedPool } from "./worker-pool.js";
+
+/**
+ * The page-table benchmarks (the workloads are specified in bench/README.md and
+ * page-table-workload.ts): RadixPageTable over an x86_64 5-level host format, PhysicalMemory and
+ * FrameAllocator, each figure next to the native C baseline of bench/native/pt_bench.c.
+ */
+export const PAGE_TABLE_BENCHES = ["pt.map4k", "pt.lookup4k", "pt.unmap4k", "pt.bytesPerPage", "pt.concurrent.1", "pt.concurrent.2"] as const;
+export type PageTableBenchName = (typeof PAGE_TABLE_BENCHES)[number];
+
+/** pages mapped (and looked up, unmapped) on a throwaway table before timing, so the JIT has settled */
+const WARMUP_PAGES = 1 << 16;
+const TABLE_RAM = { base: 0x10_0000n, size: 0x1000_0000n };
+
+interface SequentialFigures {
+  readonly map: BenchResult;
+  readonly lookup: BenchResult;
+  readonly unmap: BenchResult;
+  readonly bytesPerPage: number;
+}
+
+function verificationFailed(workload: string, message: string): NovakitError {
+  return new NovakitError("NK-BEN-001", `${workload}: ${message}`, { field: workload }, "the engine produced a wrong page table; the figure is void");
+}
+
+/** map, look up and unmap `pages` scattered pages on a fresh table; times each phase */
+function sequentialRound(pages: number, timed: boolean): SequentialFigures {
+  const memory = new PhysicalMemory();
+  const table = new RadixPageTable(benchFormat(), new FrameAllocator([TABLE_RAM]), memory);
+  const base = timed ? VA_BASE : 0x7000_0000_0000n;
+
+  let start = process.hrtime.bigint();
+  for (let i = 0; i < pages; i++) {
+    const outcome = table.map(scatteredAddress(base, i, pages), BigInt(i) << 12n, 0, PERMISSIONS, ATTRIBUTES);
+    if (!outcome.ok) throw verificationFailed("pt.map4k", `page ${i}: ${outcome.status}`);
+  }
+  const map = result("pt.map4k", pages, process.hrtime.bigint() - start);
+  const bytesPerPage = table.stats().bytesUsed / pages;
+
+  let wrong = 0;
+  start = process.hrtime.bigint();
+  for (let i = 0; i < pages; i++) {
+    const offset = BigInt(i % 4096);
+    const translation = table.lookup(scatteredAddress(base, i, pages) + offset);
+    if (translation === undefined || translation.outputAddress !== (BigInt(i) << 12n) + offset) wrong += 1;
+  }
+  const lookup = result("pt.lookup4k", pages, process.hrtime.bigint() - start);
+  if (wrong > 0) throw verificationFailed("pt.lookup4k", `${wrong} of ${pages} translations wrong`);
+
+  start = process.hrtime.bigint();
+  for (let i = 0; i < pages; i++) {
+    const outcome = table.unmap(scatteredAddress(base, i, pages), 0);
+    if (!outcome.ok) throw verificationFailed("pt.unmap4k", `page ${i}: ${outcome.status}`);
+  }
+  const unmap = result("pt.unmap4k", pages, process.hrtime.bigint() - start, "tables kept");
+  if (table.lookup(scatteredAddress(base, 0, pages)) !== undefined) throw verificationFailed("pt.unmap4k", "page 0 still mapped");
+  return { map, lookup, unmap, bytesPerPage };
+}
+
+/**
+ * pt.concurrent.N: one fresh table whose root is the first frame of a SharedArrayBuffer window;
+ * each worker owns a slice of the window for its tables. One worker maps both 2 GiB regions, or
+ * two workers map one region each at the same time. Verified by looking every page up here.
+ */
+async function concurrentRound(workers: 1 | 2): Promise<BenchResult> {
+  const name = `pt.concurrent.${workers}`;
+  const half = PAGES / 2;
+  // per region: 1024 level-0 tables, 2 level-1 tables, and the shared path above them
+  const framesPerWorker = 2 * 1100;
+  const windowBase = 0x10_0000n;
+  const buffer = new SharedArrayBuffer((1 + 2 * framesPerWorker) * 4096);
+  const memory = new PhysicalMemory({ base: windowBase, buffer });
+  const table = new RadixPageTable(benchFormat(), new FrameAllocator([{ base: windowBase, size: 0x1000n }]), memory);
+  const regions: RegionJob[] = [
+    { base: VA_BASE, outputBase: 0n, pages: half },
+    { base: VA_BASE + SECOND_REGION_OFFSET, outputBase: BigInt(half) << 12n, pages: half },
+  ];
+  const jobs: ConcurrentMapJob[] = Array.from({ length: workers }, (_, worker) => ({
+    buffer,
+    windowBase,
+    rootAddress: table.rootAddress,
+    tableFramesBase: windowBase + BigInt((1 + worker * framesPerWorker) * 4096),
+    tableFrames: framesPerWorker,
+    regions: workers === 1 ? regions : [regions[worker] as RegionJob],
+    warmupFramesBase: 0x100_0000_0000n + BigInt(worker) * 0x1000_0000n,
+    warmupPages: WARMUP_PAGES,
+  }));
+  const run = await runGatedPool<ConcurrentMapJob, ConcurrentMapResult>(benchEntry("page-table-worker"), jobs);
+  const failures = run.results.reduce((sum, report) => sum + report.failures, 0);
+  if (failures > 0) throw verificationFailed(name, `${failures} maps failed`);
+  let wrong = 0;
+  for (const region of regions) {
+    for (let j = 0; j < region.pages; j++) {
+      const translation = table.lookup(scatteredAddress(region.base, j, region.pages));
+      if (translation === undefined || translation.outputAddress !== region.outputBase + (BigInt(j) << 12n)) wrong += 1;
+    }
+  }
+  if (wrong > 0) throw verificationFailed(name, `${wrong} of ${PAGES} pages wrong after the workers finished`);
+  const lostRaces = run.results.reduce((sum, report) => sum + report.lostRaces, 0);
+  return result(name, PAGES, run.elapsed, `${workers} worker(s), ${lostRaces} lost CAS races`);
+}
+
+function withNative(figure: BenchResult, native: NativeBaseline): BenchResult {
+  if (!native.available) return { ...figure, native: null, ratio: null, note: [figure.note, native.note].filter(Boolean).join("; ") };
+  const nativeOps = native.figures.opsPerSec.get(figure.name);
+  if (nativeOps === undefined) return { ...figure, native: null, ratio: null };
+  return { ...figure, native: { opsPerSec: nativeOps }, ratio: Number((figure.opsPerSec / nativeOps).toPrecision(4)) };
+}
+
+/**
+ * The page-table benchmarks by name. The three sequential workloads share one run (lookup needs
+ * the table map built), and the native baseline runs once, so both are memoised here.
+ */
+export function pageTableBenches(): Record<PageTableBenchName, () => Promise<BenchResult | BenchFigure>> {
+  let sequential: SequentialFigures | undefined;
+  let native: NativeBaseline | undefined;
+  let concurrentOne: BenchResult | undefined;
+  const nativeBaseline = (): NativeBaseline => {
+    if (native === undefined) {
+      native = runNativeBaseline();
+      // one note line for people (stderr keeps --json output parseable); each figure says it too
+      if (!native.available) process.stderr.write(`bench: ${native.note}\n`);
+    }
+    return native;
+  };
+  const sequentialFigures = (): SequentialFigures => {
+    if (sequential === undefined) {
+      sequentialRound(WARMUP_PAGES, false);
+      sequential = sequentialRound(PAGES, true);
+    }
+    return sequential;
+  };
+  return {
+    "pt.map4k": async () => withNative(sequentialFigures().map, nativeBaseline()),
+    "pt.lookup4k": async () => withNative(sequentialFigures().lookup, nativeBaseline()),
+    "pt.unmap4k": async () => withNative(sequentialFigures().unmap, nativeBaseline()),
+    "pt.bytesPerPage": async () => {
+      const baseline = nativeBaseline();
+      return {
+        name: "pt.bytesPerPage",
+        bytesPerPage: Number(sequentialFigures().bytesPerPage.toFixed(4)),
+        native: baseline.available ? { bytesPerPage: baseline.figures.bytesPerPage ?? null } : null,
+        note: "table memory after pt.map4k / mapped 4 KiB pages",
+      };
+    },
+    "pt.concurrent.1": async () => (concurrentOne = withNative(await concurrentRound(1), nativeBaseline())),
+    "pt.concurrent.2": async () => {
+      const two = withNative(await concurrentRound(2), nativeBaseline());
+      const speedup = concurrentOne === undefined ? undefined : two.opsPerSec / concurrentOne.opsPerSec;
+      return speedup === undefined ? two : { ...two, note: `${two.note ?? ""}; ${speedup.toFixed(2)}x pt.concurrent.1` };
+    },
+  };
+}

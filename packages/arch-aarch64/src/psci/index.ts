@@ -1,0 +1,2 @@
+export * from "./smccc.js";
+export * from "./psci-firmware.js";
