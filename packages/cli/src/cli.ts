@@ -6,11 +6,12 @@ import { checkCommand } from "./commands/check.js";
 import type { Command } from "./commands/command.js";
 import { composeCommand } from "./commands/compose.js";
 import { initCommand } from "./commands/init.js";
+import { importCommand } from "./commands/import.js";
 import { inspectCommand } from "./commands/inspect.js";
 import { pluginsCommand } from "./commands/plugins.js";
 import type { CliIo } from "./io/cli-io.js";
 
-export const COMMANDS: readonly Command[] = Object.freeze([initCommand, composeCommand, checkCommand, bootCommand, inspectCommand, pluginsCommand]);
+export const COMMANDS: readonly Command[] = Object.freeze([initCommand, composeCommand, checkCommand, bootCommand, inspectCommand, importCommand, pluginsCommand]);
 
 /** The CLI package's version (package.json sits one level above both src/ and dist/). */
 export function cliVersion(): string {

@@ -1,0 +1,14 @@
+export { IvrsDiagnostic, type IvrsDiagnosticCode } from "./ivrs-diagnostics.js";
+export * from "./ivrs-types.js";
+export { decodeIvinfo } from "./ivinfo.js";
+export { parseIvrs, IVRS_HEADER_LENGTH } from "./parse-ivrs.js";
+export { selectIvhdBlocks } from "./select-ivhd-blocks.js";
+export * from "./resolve-device-map.js";
+export { ivrsToJson, type IvrsJson, type IvrsJsonValue } from "./ivrs-json.js";
+export { encodeIvrs } from "./encode-ivrs.js";
+export { formatDeviceId } from "./device-id.js";
+export { acpiIdText, uidText } from "./acpi-hid-text.js";
+export { syntheticIvrs } from "./synthetic-ivrs.js";
+export { ivrsFields, type IvrsField } from "./ivrs-fields.js";
+export { parseIaslListing, type IaslListing, type IaslFieldLine } from "./iasl-listing.js";
+export { compareWithIasl, type IaslComparison } from "./compare-with-iasl.js";
