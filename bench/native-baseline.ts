@@ -12,16 +12,18 @@ export interface NativeFigures {
 
 export type NativeBaseline = { readonly available: true; readonly figures: NativeFigures } | { readonly available: false; readonly note: string };
 
-const SOURCE = fileURLToPath(new URL("./native/pt_bench.c", import.meta.url));
 const BUILD_DIR = fileURLToPath(new URL("./native/build/", import.meta.url));
-const BINARY = `${BUILD_DIR}pt_bench`;
+/** the C programs under bench/native: pt_bench.c (page tables), iommu_walk.c (iommu.walk) */
+export type NativeProgram = "pt_bench" | "iommu_walk";
 
 /**
- * Build bench/native/pt_bench.c with the system gcc (C11, -O2, pthreads) into bench/native/build/
+ * Build bench/native/<program>.c (pt_bench by default) with the system gcc (C11, -O2, pthreads) into bench/native/build/
  * and run it. No gcc: the baseline is skipped with a note. A build or run failure is an error
  * (NK-BEN-002), not a silent skip: a broken baseline would make every ratio meaningless.
  */
-export function runNativeBaseline(): NativeBaseline {
+export function runNativeBaseline(program: NativeProgram = "pt_bench"): NativeBaseline {
+  const source = fileURLToPath(new URL(`./native/${program}.c`, import.meta.url));
+  const binary = `${BUILD_DIR}${program}`;
   try {
     execFileSync("gcc", ["--version"], { stdio: "ignore" });
   } catch {
@@ -30,11 +32,11 @@ export function runNativeBaseline(): NativeBaseline {
   mkdirSync(BUILD_DIR, { recursive: true });
   let output: string;
   try {
-    execFileSync("gcc", ["-std=c11", "-O2", "-Wall", "-Wextra", "-pthread", "-o", BINARY, SOURCE], { stdio: ["ignore", "ignore", "pipe"] });
-    output = execFileSync(BINARY, { encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] });
+    execFileSync("gcc", ["-std=c11", "-O2", "-Wall", "-Wextra", "-pthread", "-o", binary, source], { stdio: ["ignore", "ignore", "pipe"] });
+    output = execFileSync(binary, { encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] });
   } catch (error) {
     const stderr = (error as { stderr?: Buffer | string }).stderr?.toString() ?? String(error);
-    throw new NovakitError("NK-BEN-002", `the native page-table baseline failed: ${stderr.trim()}`, { file: SOURCE });
+    throw new NovakitError("NK-BEN-002", `the native baseline ${program} failed: ${stderr.trim()}`, { file: source });
   }
   const opsPerSec = new Map<string, number>();
   let bytesPerPage: number | undefined;
@@ -42,7 +44,7 @@ export function runNativeBaseline(): NativeBaseline {
     if (line.trim() === "") continue;
     const figure = JSON.parse(line) as { name?: unknown; opsPerSec?: unknown; bytesPerPage?: unknown };
     if (typeof figure.name !== "string") {
-      throw new NovakitError("NK-BEN-003", `unexpected line from the native baseline: ${line}`, { file: BINARY, field: "name" });
+      throw new NovakitError("NK-BEN-003", `unexpected line from the native baseline: ${line}`, { file: binary, field: "name" });
     }
     if (typeof figure.opsPerSec === "number") opsPerSec.set(figure.name, figure.opsPerSec);
     if (typeof figure.bytesPerPage === "number") bytesPerPage = figure.bytesPerPage;

@@ -11,6 +11,7 @@ import {
 } from "@novakit/kernel-core";
 import { schedulerPlugin } from "@novakit/scheduler";
 import { result, type BenchFigure, type BenchResult } from "./bench-result.js";
+import { IOMMU_WALK_BENCH, iommuWalkBench } from "./iommu-walk.js";
 import { PAGE_TABLE_BENCHES, pageTableBenches } from "./page-tables.js";
 
 /**
@@ -89,6 +90,8 @@ const benches: Record<string, () => Promise<BenchResult | BenchFigure>> = {
   "boot.default": () => bootDefault(Math.max(1, Math.round(5 * scale))),
   // fixed size (N = 2^20 pages, bench/README.md): --quick does not shrink them
   ...pageTableBenches(),
+  // fixed size too (M = 2^16 pages, T = 2^22 walks, bench/iommu-walk.ts)
+  [IOMMU_WALK_BENCH]: iommuWalkBench,
 };
 // `--only pt` selects every page-table benchmark
 const selected = values.only

@@ -1,0 +1,2 @@
+export * from "./device-table-entry.js";
+export * from "./device-table.js";

@@ -1,0 +1,2 @@
+export * from "./io-fault.js";
+export * from "./translate-dma.js";
