@@ -8,6 +8,7 @@ import {
   type PageTableFormat,
 } from "@novakit/kernel-core";
 import { cacheOfMemoryType, memoryTypeOf } from "./x86-cache-attribute.js";
+import { X86EntryEncoding } from "./x86-entry-encoding.js";
 import { x86PagingGeometry, type X86PagingGeometry, type X86PagingOptions } from "./x86-paging-options.js";
 
 // EPT entry bits (reference/paging.md §2.7; NOVA Ept, nova.md §3.2)
@@ -46,65 +47,17 @@ export function eptPointer(rootAddress: bigint, levels: 4 | 5, accessedDirty = f
   return rootAddress | (BigInt(levels - 1) << 3n) | 6n | (accessedDirty ? 1n << 6n : 0n);
 }
 
-class EptEncoding {
-  private readonly addressMask: bigint;
-  private readonly keyShift: bigint;
-  /** per level: the frame-address bits of a leaf at that level */
-  private readonly leafAddressMasks: bigint[] = [];
-  private readonly keyLimit: number;
-
+class EptEncoding extends X86EntryEncoding {
   constructor(
-    private readonly geometry: X86PagingGeometry,
-    private readonly name: string,
+    geometry: X86PagingGeometry,
+    name: string,
     private readonly mbec: boolean,
   ) {
-    this.addressMask = ((1n << BigInt(geometry.outputBits)) - 1n) & ~0xfffn;
-    this.keyShift = BigInt(geometry.outputBits);
-    for (let level = 0; level < geometry.levels; level++) {
-      this.leafAddressMasks.push(this.addressMask & ~((1n << BigInt(12 + 9 * level)) - 1n));
-    }
-    this.keyLimit = 2 ** geometry.keyIdBits;
+    super(geometry, name, TABLE_ATTRIBUTES);
   }
 
-  format(): PageTableFormat {
-    const geometry = this.geometry;
-    return Object.freeze({
-      name: this.name,
-      levels: geometry.levels,
-      inputBits: geometry.inputBits,
-      outputBits: geometry.outputBits,
-      maxLeafLevel: geometry.maxLeafLevel,
-      rootEntries: 512,
-      linearLeafAddress: true,
-      encodeTable: (address: bigint, level: number) => this.encodeTable(address, level),
-      encodeLeaf: (address: bigint, level: number, permissions: number, attributes: MemoryAttributes) =>
-        this.encodeLeaf(address, level, permissions, attributes),
-      decode: (entry: bigint, level: number) => this.decode(entry, level),
-      entryKind: (entry: bigint, level: number) => this.entryKind(entry, level),
-      entryAddress: (entry: bigint, level: number) => this.entryAddress(entry, level),
-      pathPermissions: (entry: bigint) => this.pathPermissions(entry),
-    });
-  }
-
-  encodeTable(address: bigint, level: number): bigint {
-    if (!Number.isInteger(level) || level < 1 || level >= this.geometry.levels) {
-      throw this.encodingError(`no table pointers at level ${level}`, "level");
-    }
-    this.checkAddress(address, 0);
-    return address | TABLE_ATTRIBUTES;
-  }
-
-  encodeLeaf(address: bigint, level: number, permissions: number, attributes: MemoryAttributes): bigint {
-    if (!Number.isInteger(level) || level < 0 || level > this.geometry.maxLeafLevel) {
-      throw this.encodingError(`no leaves at level ${level}`, "level");
-    }
-    this.checkAddress(address, level);
+  protected leafBits(address: bigint, level: number, permissions: number, attributes: MemoryAttributes): bigint {
     const P = MemoryPermission;
-    if ((permissions & (P.R | P.W | P.XU | P.XS)) === 0) return 0n;
-    const keyId = attributes.keyId;
-    if (!Number.isInteger(keyId) || keyId < 0 || keyId >= this.keyLimit) {
-      throw this.encodingError(`key id ${keyId} does not fit ${this.geometry.keyIdBits} key-id bits`, "attributes.keyId");
-    }
     const anyExecute = P.XS | P.XU;
     let entry = address;
     if ((permissions & P.R) !== 0) entry |= R;
@@ -113,7 +66,7 @@ class EptEncoding {
     if ((permissions & (this.mbec ? P.XU : anyExecute)) !== 0) entry |= XU;
     if (level > 0) entry |= LARGE;
     entry |= BigInt(memoryTypeOf(attributes.cache)) << MEMORY_TYPE_SHIFT;
-    return entry | (BigInt(keyId) << this.keyShift);
+    return entry;
   }
 
   entryKind(entry: bigint, level: number): EntryKind {
@@ -170,16 +123,5 @@ class EptEncoding {
     if ((entry & XS) !== 0n) allowed |= this.mbec ? P.XS : P.XS | P.XU;
     if ((entry & XU) !== 0n) allowed |= this.mbec ? P.XU : P.XS | P.XU;
     return allowed;
-  }
-
-  private checkAddress(address: bigint, level: number): void {
-    const alignment = (1n << BigInt(12 + 9 * level)) - 1n;
-    if (address < 0n || (address & ~this.addressMask) !== 0n || (address & alignment) !== 0n) {
-      throw this.encodingError(`address 0x${address.toString(16)} is not a ${this.geometry.outputBits}-bit address aligned for level ${level}`, "address");
-    }
-  }
-
-  private encodingError(message: string, field: string): NovakitError {
-    return new NovakitError("NK-MEM-012", `${this.name}: ${message}`, { field });
   }
 }

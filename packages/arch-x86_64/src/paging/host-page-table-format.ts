@@ -8,6 +8,7 @@ import {
   type PageTableFormat,
 } from "@novakit/kernel-core";
 import { cacheOfPatIndex, patIndexOf } from "./x86-cache-attribute.js";
+import { X86EntryEncoding } from "./x86-entry-encoding.js";
 import { x86PagingGeometry, type X86PagingGeometry, type X86PagingOptions } from "./x86-paging-options.js";
 
 // IA-32e paging-structure entry bits (reference/paging.md §2.4; NOVA Hpt, nova.md §3.2)
@@ -53,70 +54,22 @@ export function createLongModeFormat(options: X86PagingOptions, variant: X86Long
   return new LongModeEncoding(geometry, variant).format();
 }
 
-class LongModeEncoding {
-  private readonly addressMask: bigint;
-  private readonly keyShift: bigint;
-  /** per level: the frame-address bits of a leaf at that level */
-  private readonly leafAddressMasks: bigint[] = [];
-  private readonly keyLimit: number;
+class LongModeEncoding extends X86EntryEncoding {
   private readonly reservedAddressBits: bigint;
   private readonly forcedUser: bigint;
 
   constructor(
-    private readonly geometry: X86PagingGeometry,
+    geometry: X86PagingGeometry,
     private readonly variant: X86LongModeVariant,
   ) {
-    this.addressMask = ((1n << BigInt(geometry.outputBits)) - 1n) & ~0xfffn;
-    this.keyShift = BigInt(geometry.outputBits);
-    for (let level = 0; level < geometry.levels; level++) {
-      this.leafAddressMasks.push(this.addressMask & ~((1n << BigInt(12 + 9 * level)) - 1n));
-    }
-    this.keyLimit = 2 ** geometry.keyIdBits;
+    super(geometry, variant.name, TABLE_ATTRIBUTES);
     // bits 51:MAXPHYADDR of any entry are reserved (paging.md §2.1, §4 item 1)
     this.reservedAddressBits = ((1n << 52n) - 1n) & ~((1n << BigInt(geometry.physicalAddressBits)) - 1n);
     this.forcedUser = variant.forceUser ? US : 0n;
   }
 
-  format(): PageTableFormat {
-    const geometry = this.geometry;
-    return Object.freeze({
-      name: this.variant.name,
-      levels: geometry.levels,
-      inputBits: geometry.inputBits,
-      outputBits: geometry.outputBits,
-      maxLeafLevel: geometry.maxLeafLevel,
-      rootEntries: 512,
-      // the frame address sits verbatim in bits obits-1:12, below the key id
-      linearLeafAddress: true,
-      encodeTable: (address: bigint, level: number) => this.encodeTable(address, level),
-      encodeLeaf: (address: bigint, level: number, permissions: number, attributes: MemoryAttributes) =>
-        this.encodeLeaf(address, level, permissions, attributes),
-      decode: (entry: bigint, level: number) => this.decode(entry, level),
-      entryKind: (entry: bigint, level: number) => this.entryKind(entry, level),
-      entryAddress: (entry: bigint, level: number) => this.entryAddress(entry, level),
-      pathPermissions: (entry: bigint) => this.pathPermissions(entry),
-    });
-  }
-
-  encodeTable(address: bigint, level: number): bigint {
-    if (!Number.isInteger(level) || level < 1 || level >= this.geometry.levels) {
-      throw this.encodingError(`no table pointers at level ${level}`, "level");
-    }
-    this.checkAddress(address, 0);
-    return address | TABLE_ATTRIBUTES;
-  }
-
-  encodeLeaf(address: bigint, level: number, permissions: number, attributes: MemoryAttributes): bigint {
-    if (!Number.isInteger(level) || level < 0 || level > this.geometry.maxLeafLevel) {
-      throw this.encodingError(`no leaves at level ${level} (largest leaf level ${this.geometry.maxLeafLevel})`, "level");
-    }
-    this.checkAddress(address, level);
-    const { R, W, XU, XS } = MemoryPermission;
-    if ((permissions & (R | W | XU | XS)) === 0) return 0n;
-    const keyId = attributes.keyId;
-    if (!Number.isInteger(keyId) || keyId < 0 || keyId >= this.keyLimit) {
-      throw this.encodingError(`key id ${keyId} does not fit ${this.geometry.keyIdBits} key-id bits`, "attributes.keyId");
-    }
+  protected leafBits(address: bigint, level: number, permissions: number, attributes: MemoryAttributes): bigint {
+    const { W, XU, XS } = MemoryPermission;
     const writable = (permissions & W) !== 0;
     const pat = BigInt(patIndexOf(attributes.cache));
     let entry = address | P | A | this.forcedUser;
@@ -129,7 +82,7 @@ class LongModeEncoding {
     if (level > 0) entry |= PS;
     entry |= (pat & 4n) << (level > 0 ? PAT_LARGE_SHIFT : PAT_4K_SHIFT);
     entry |= (pat & 3n) << PWT_PCD_SHIFT;
-    return entry | (BigInt(keyId) << this.keyShift);
+    return entry;
   }
 
   entryKind(entry: bigint, level: number): EntryKind {
@@ -200,19 +153,5 @@ class LongModeEncoding {
         { field: "entry" },
       );
     }
-  }
-
-  private checkAddress(address: bigint, level: number): void {
-    const alignment = (1n << BigInt(12 + 9 * level)) - 1n;
-    if (address < 0n || (address & ~this.addressMask) !== 0n || (address & alignment) !== 0n) {
-      throw this.encodingError(
-        `address 0x${address.toString(16)} is not a ${this.geometry.outputBits}-bit address aligned for level ${level}`,
-        "address",
-      );
-    }
-  }
-
-  private encodingError(message: string, field: string): NovakitError {
-    return new NovakitError("NK-MEM-012", `${this.variant.name}: ${message}`, { field });
   }
 }
