@@ -12,6 +12,9 @@ export * from "./abi/well-known-selectors.js";
 // ---- errors ----
 export * from "./errors/novakit-error.js";
 
+// ---- binary input ----
+export * from "./bytes/little-endian-reader.js";
+
 // ---- platform and configuration ----
 export * from "./platform/platform.js";
 export * from "./config/config-types.js";

@@ -1,3 +1,4 @@
+import { LittleEndianReader, type NovakitError } from "@novakit/kernel-core";
 import { AcpiDiagnostic, acpiError } from "./acpi-diagnostics.js";
 
 /**
@@ -6,11 +7,9 @@ import { AcpiDiagnostic, acpiError } from "./acpi-diagnostics.js";
  * NovakitError naming the table, the byte offset and the field instead of a RangeError or a
  * silently wrong value.
  */
-export class TableReader {
-  private readonly view: DataView;
-
+export class TableReader extends LittleEndianReader {
   constructor(
-    readonly bytes: Uint8Array,
+    bytes: Uint8Array,
     /** table signature used in error messages ("APIC", "RSD PTR ") */
     readonly signature: string,
     /** file (or "profile X") the table came from */
@@ -18,7 +17,7 @@ export class TableReader {
     /** readable bytes: the table's own length field once it is known */
     readonly limit: number = bytes.length,
   ) {
-    this.view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    super(bytes);
   }
 
   /** a reader restricted to the first `limit` bytes (the table's length field) */
@@ -26,38 +25,16 @@ export class TableReader {
     return new TableReader(this.bytes, this.signature, this.file, Math.min(limit, this.bytes.length));
   }
 
-  has(offset: number, size: number): boolean {
+  override has(offset: number, size: number): boolean {
     return offset >= 0 && size >= 0 && offset + size <= this.limit;
   }
 
-  require(offset: number, size: number, field: string): void {
-    if (!this.has(offset, size)) {
-      throw acpiError(
-        AcpiDiagnostic.TRUNCATED,
-        `${this.signature.trim()}: field ${field} (${size} byte(s) at offset ${offset}) lies beyond the end of the table (${this.limit} bytes)`,
-        { file: this.file, offset, field: `${this.signature.trim()}.${field}` },
-      );
-    }
-  }
-
-  u8(offset: number, field: string): number {
-    this.require(offset, 1, field);
-    return this.view.getUint8(offset);
-  }
-
-  u16(offset: number, field: string): number {
-    this.require(offset, 2, field);
-    return this.view.getUint16(offset, true);
-  }
-
-  u32(offset: number, field: string): number {
-    this.require(offset, 4, field);
-    return this.view.getUint32(offset, true);
-  }
-
-  u64(offset: number, field: string): bigint {
-    this.require(offset, 8, field);
-    return this.view.getBigUint64(offset, true);
+  protected override outOfBounds(offset: number, size: number, field: string): NovakitError {
+    return acpiError(
+      AcpiDiagnostic.TRUNCATED,
+      `${this.signature.trim()}: field ${field} (${size} byte(s) at offset ${offset}) lies beyond the end of the table (${this.limit} bytes)`,
+      { file: this.file, offset, field: `${this.signature.trim()}.${field}` },
+    );
   }
 
   /** fixed-width ASCII field; NUL padding is kept out, other bytes are kept as they are */

@@ -1,3 +1,4 @@
+import { LittleEndianReader, type NovakitError } from "@novakit/kernel-core";
 import { IvrsDiagnostic, ivrsError } from "./ivrs-diagnostics.js";
 
 /**
@@ -5,11 +6,9 @@ import { IvrsDiagnostic, ivrsError } from "./ivrs-diagnostics.js";
  * device entry). Every read checks the region end first, so a malformed table yields NK-IVRS-001
  * naming the file, the absolute byte offset and the field, never a RangeError or a guessed value.
  */
-export class IvrsReader {
-  private readonly view: DataView;
-
+export class IvrsReader extends LittleEndianReader {
   constructor(
-    readonly bytes: Uint8Array,
+    bytes: Uint8Array,
     readonly file: string,
     /** absolute offset of the first byte of the region */
     readonly start: number,
@@ -18,7 +17,7 @@ export class IvrsReader {
     /** what the region is, for messages: "IVRS", "IVHD 11h at 0x78" */
     readonly what: string,
   ) {
-    this.view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    super(bytes);
   }
 
   /** a reader for a sub-region [start, end) of this one (clamped: reads past it still fail) */
@@ -26,34 +25,16 @@ export class IvrsReader {
     return new IvrsReader(this.bytes, this.file, start, Math.min(end, this.end), what);
   }
 
-  require(offset: number, size: number, field: string): void {
-    if (offset < this.start || offset + size > this.end || offset + size > this.bytes.length) {
-      throw ivrsError(
-        IvrsDiagnostic.TRUNCATED,
-        `${this.what}: field ${field} (${size} byte(s) at offset 0x${offset.toString(16)}) lies beyond its end at 0x${this.end.toString(16)}`,
-        { file: this.file, offset, field: `IVRS.${field}` },
-      );
-    }
+  override has(offset: number, size: number): boolean {
+    return offset >= this.start && size >= 0 && offset + size <= this.end && offset + size <= this.bytes.length;
   }
 
-  u8(offset: number, field: string): number {
-    this.require(offset, 1, field);
-    return this.view.getUint8(offset);
-  }
-
-  u16(offset: number, field: string): number {
-    this.require(offset, 2, field);
-    return this.view.getUint16(offset, true);
-  }
-
-  u32(offset: number, field: string): number {
-    this.require(offset, 4, field);
-    return this.view.getUint32(offset, true);
-  }
-
-  u64(offset: number, field: string): bigint {
-    this.require(offset, 8, field);
-    return this.view.getBigUint64(offset, true);
+  protected override outOfBounds(offset: number, size: number, field: string): NovakitError {
+    return ivrsError(
+      IvrsDiagnostic.TRUNCATED,
+      `${this.what}: field ${field} (${size} byte(s) at offset 0x${offset.toString(16)}) lies beyond its end at 0x${this.end.toString(16)}`,
+      { file: this.file, offset, field: `IVRS.${field}` },
+    );
   }
 
   /**
