@@ -1,15 +1,14 @@
-import { Status, type HypercallInvocation, type HypercallOutcome } from "@novakit/kernel-core";
+import {
+  CtrlHwOp,
+  decodeSleepDescriptor,
+  isMalformedSleepDescriptor,
+  Status,
+  type HypercallInvocation,
+  type HypercallOutcome,
+} from "@novakit/kernel-core";
 import { PsciFirmware } from "../psci/psci-firmware.js";
 import { psci32, PsciFunction, PsciReturn, psciReturnName } from "../psci/smccc.js";
 
-/** ctrl_hw operations (nova.md §2.4): OP in the flag nibble. */
-export const CtrlHwOp = {
-  SLEEP: 0,
-  QOS_CONFIG: 4,
-  L3_CAT_MASK: 5,
-  L2_CAT_MASK: 6,
-  MBA_DELAY: 7,
-} as const;
 
 export interface Aarch64CtrlHwEnvironment {
   readonly psci: PsciFirmware;
@@ -45,11 +44,9 @@ export class Aarch64CtrlHw {
   }
 
   private sleep(desc: bigint, cpu: number): HypercallOutcome {
-    const state = Number(desc & 7n);
-    const slpTypA = Number((desc >> 3n) & 7n);
-    const slpTypB = Number((desc >> 6n) & 7n);
-    if (state === 0 || state === 6) return { status: Status.BAD_PAR };
-    if (state === 7 && (slpTypA !== 0 || slpTypB !== 0)) return { status: Status.BAD_PAR };
+    const sleep = decodeSleepDescriptor(desc);
+    if (isMalformedSleepDescriptor(sleep)) return { status: Status.BAD_PAR };
+    const { state } = sleep;
     if (state >= 1 && state <= 3) return { status: Status.BAD_FTR };
     const { psci } = this.environment;
     if (psci.systemState !== "running") return { status: Status.ABORTED };

@@ -4,7 +4,8 @@ import { parseFadt, type Fadt } from "../acpi/fadt.js";
 import { EPYC_GENOA_CPU } from "../profiles/epyc-genoa-cpu.js";
 import type { X86CpuModel } from "../profiles/x86-cpu-model.js";
 import { fixChecksum, qemuTable } from "../test-support/fixtures.js";
-import { CtrlHwController, CtrlHwOp, isContiguousMask } from "./ctrl-hw.js";
+import { CtrlHwOp } from "@novakit/kernel-core";
+import { CtrlHwController, isContiguousMask } from "./ctrl-hw.js";
 
 const QOS_CPU: X86CpuModel = {
   ...EPYC_GENOA_CPU,

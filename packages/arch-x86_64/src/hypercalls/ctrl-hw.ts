@@ -1,15 +1,14 @@
-import { Status, type HypercallInvocation, type HypercallOutcome } from "@novakit/kernel-core";
+import {
+  CtrlHwOp,
+  decodeSleepDescriptor,
+  isMalformedSleepDescriptor,
+  Status,
+  type HypercallInvocation,
+  type HypercallOutcome,
+} from "@novakit/kernel-core";
 import { pm1aControlPort, type Fadt } from "../acpi/fadt.js";
 import type { X86CpuModel } from "../profiles/x86-cpu-model.js";
 
-/** ctrl_hw operations (nova.md §2.4): OP in the flag nibble. */
-export const CtrlHwOp = {
-  SLEEP: 0,
-  QOS_CONFIG: 4,
-  L3_CAT_MASK: 5,
-  L2_CAT_MASK: 6,
-  MBA_DELAY: 7,
-} as const;
 
 export interface CtrlHwEnvironment {
   /** the FADT of the platform, undefined when it has none */
@@ -62,11 +61,9 @@ export class CtrlHwController {
   }
 
   private sleep(desc: bigint, cpu: number): HypercallOutcome {
-    const state = Number(desc & 7n);
-    const slpTypA = Number((desc >> 3n) & 7n);
-    const slpTypB = Number((desc >> 6n) & 7n);
-    if (state === 0 || state === 6) return { status: Status.BAD_PAR };
-    if (state === 7 && (slpTypA !== 0 || slpTypB !== 0)) return { status: Status.BAD_PAR };
+    const sleep = decodeSleepDescriptor(desc);
+    if (isMalformedSleepDescriptor(sleep)) return { status: Status.BAD_PAR };
+    const { state, slpTypA, slpTypB } = sleep;
     const fadt = this.environment.fadt;
     if (fadt === undefined || fadt.hardwareReduced) return { status: Status.BAD_FTR };
     if (state === 7) {

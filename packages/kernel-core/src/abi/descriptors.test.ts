@@ -115,3 +115,16 @@ describe("descriptors (nova.md §2.1, §2.5)", () => {
     );
   });
 });
+
+describe("ctrl_hw sleep descriptor (nova.md §2.4)", () => {
+  it("decodes S 2:0, _Sx[0] 5:3, _Sx[1] 8:6 and flags what no arch accepts", async () => {
+    const { decodeSleepDescriptor, isMalformedSleepDescriptor } = await import("./descriptors.js");
+    const s5 = decodeSleepDescriptor(5n | (3n << 3n) | (6n << 6n));
+    expect(s5).toEqual({ state: 5, slpTypA: 3, slpTypB: 6 });
+    expect(isMalformedSleepDescriptor(s5)).toBe(false);
+    expect(isMalformedSleepDescriptor(decodeSleepDescriptor(0n))).toBe(true);
+    expect(isMalformedSleepDescriptor(decodeSleepDescriptor(6n))).toBe(true);
+    expect(isMalformedSleepDescriptor(decodeSleepDescriptor(7n))).toBe(false);
+    expect(isMalformedSleepDescriptor(decodeSleepDescriptor(7n | (1n << 3n)))).toBe(true);
+  });
+});

@@ -234,3 +234,34 @@ export function decodeSelectorWord(word: bigint): SelectorRange {
   const w = word & U64_MASK;
   return { base: w >> 12n, low: field(w, 0, 5) };
 }
+
+/** ctrl_hw operations, the OP in the flag nibble (reference/nova.md §2.4). */
+export const CtrlHwOp = {
+  /** ACPI sleep state or platform reset */
+  SLEEP: 0,
+  QOS_CONFIG: 4,
+  L3_CAT_MASK: 5,
+  L2_CAT_MASK: 6,
+  MBA_DELAY: 7,
+} as const;
+
+/** ctrl_hw OP 0 descriptor (§2.4): S = bits 2:0, the _Sx[0] value 5:3, the _Sx[1] value 8:6. */
+export interface SleepDescriptor {
+  /** 1-3 shallow (returns on wake), 4-5 deep, 7 platform reset */
+  readonly state: number;
+  readonly slpTypA: number;
+  readonly slpTypB: number;
+}
+
+export function decodeSleepDescriptor(descriptor: bigint): SleepDescriptor {
+  return {
+    state: Number(descriptor & 7n),
+    slpTypA: Number((descriptor >> 3n) & 7n),
+    slpTypB: Number((descriptor >> 6n) & 7n),
+  };
+}
+
+/** S values NOVA has no meaning for (0, 6), and a reset (7) with A or B set, are BAD_PAR on every arch. */
+export function isMalformedSleepDescriptor({ state, slpTypA, slpTypB }: SleepDescriptor): boolean {
+  return state === 0 || state === 6 || (state === 7 && (slpTypA !== 0 || slpTypB !== 0));
+}

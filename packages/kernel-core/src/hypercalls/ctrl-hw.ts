@@ -1,10 +1,9 @@
+import { CtrlHwOp } from "../abi/descriptors.js";
 import { Status } from "../abi/status.js";
 import type { KernelState } from "../kernel-state/kernel-state.js";
 import { result, type HypercallRequest, type HypercallResult } from "./hypercall-types.js";
 import { callPlugin, isRoot } from "./plugin-hypercall.js";
 
-/** ctrl_hw OPs (§2.4): 0 ACPI sleep/reset, 4 QoS configuration, 5 L3 CAT, 6 L2 CAT, 7 MBA delay. */
-export const CtrlHwOp = { SLEEP: 0, QOS_CONFIG: 4, L3_CAT: 5, L2_CAT: 6, MBA_DELAY: 7 } as const;
 const VALID_OPS: ReadonlySet<number> = new Set(Object.values(CtrlHwOp));
 
 /**
