@@ -1,7 +1,7 @@
 import "reflect-metadata";
 import { parentPort, workerData } from "node:worker_threads";
 import { FrameAllocator, PhysicalMemory, RadixPageTable } from "@novakit/kernel-core";
-import { ATTRIBUTES, benchFormat, PERMISSIONS, scatteredAddress } from "./page-table-workload.js";
+import { ATTRIBUTES, benchFormat, PERMISSIONS, scatteredPageFast } from "./page-table-workload.js";
 import type { PoolMessage } from "./worker-pool.js";
 
 /** One region to map: `pages` pages scattered over base.., page j to output outputBase + j * 4 KiB. */
@@ -42,7 +42,7 @@ const memory = new PhysicalMemory({ base: job.windowBase, buffer: job.buffer });
 const warmupFrames = new FrameAllocator([{ base: job.warmupFramesBase, size: 0x400_0000n }]);
 const warmup = new RadixPageTable(format, warmupFrames, memory);
 for (let i = 0; i < job.warmupPages; i++) {
-  warmup.map(scatteredAddress(0x7000_0000_0000n, i, job.warmupPages), BigInt(i) << 12n, 0, PERMISSIONS, ATTRIBUTES);
+  warmup.mapPage(0x7_0000_0000 + scatteredPageFast(i, job.warmupPages), i, PERMISSIONS, ATTRIBUTES);
 }
 
 const frames = new FrameAllocator([{ base: job.tableFramesBase, size: BigInt(job.tableFrames) * 0x1000n }]);
@@ -52,8 +52,10 @@ Atomics.wait(job.gate, 0, 0);
 let mapped = 0;
 let failures = 0;
 for (const region of job.regions) {
+  const basePage = Number(region.base >> 12n);
+  const outputBasePage = Number(region.outputBase >> 12n);
   for (let j = 0; j < region.pages; j++) {
-    const outcome = table.map(scatteredAddress(region.base, j, region.pages), region.outputBase + (BigInt(j) << 12n), 0, PERMISSIONS, ATTRIBUTES);
+    const outcome = table.mapPage(basePage + scatteredPageFast(j, region.pages), outputBasePage + j, PERMISSIONS, ATTRIBUTES);
     if (outcome.ok) mapped += 1;
     else failures += 1;
   }

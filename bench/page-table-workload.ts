@@ -7,8 +7,11 @@ import { DEFAULT_ATTRIBUTES, MemoryPermission, type MemoryAttributes, type PageT
  */
 export const PAGES = 2 ** 20;
 export const VA_BASE = 0x0001_2340_0000_0000n;
+/** VA_BASE as a page number (2^36.2: exact as a double) */
+export const VA_BASE_PAGE = Number(VA_BASE >> 12n);
 /** Knuth's multiplicative hash: odd, so i -> i * HASH mod 2^k permutes the pages of a region */
 const HASH = 0x9e3779b1;
+
 /** the second region of the concurrent workloads starts 2 GiB above the first */
 export const SECOND_REGION_OFFSET = 1n << 31n;
 /** flags present|writable|user: NOVA R|W on a user mapping, write-back */
@@ -16,16 +19,12 @@ export const PERMISSIONS = MemoryPermission.R | MemoryPermission.W;
 export const ATTRIBUTES: MemoryAttributes = DEFAULT_ATTRIBUTES;
 
 /**
- * Page index of workload item `i` in a region of `count` pages (a power of two). The product is
- * below 2^52, so it is exact in a double.
+ * Page index of workload item `i` in a region of `count` pages (a power of two):
+ * (i * 0x9E3779B1) mod count, computed as the C baseline does: the low bits of the 32-bit product
+ * (Math.imul) are those of the exact product, so no 52-bit multiply and no fmod.
  */
-export function scatteredPage(i: number, count: number): number {
-  return (i * HASH) % count;
-}
-
-/** VA(i) = base + (((i * 0x9E3779B1) mod count) << 12) */
-export function scatteredAddress(base: bigint, i: number, count: number): bigint {
-  return base + (BigInt(scatteredPage(i, count)) << 12n);
+export function scatteredPageFast(i: number, count: number): number {
+  return Math.imul(i, HASH) & (count - 1);
 }
 
 /** one x86_64 5-level host table (reference/paging.md §2.4) */

@@ -12,6 +12,8 @@ import {
 import { schedulerPlugin } from "@novakit/scheduler";
 import { result, type BenchFigure, type BenchResult } from "./bench-result.js";
 import { IOMMU_WALK_BENCH, iommuWalkBench } from "./iommu-walk.js";
+import { IOMMU_TRANSLATE_IOTLB_BENCH, iommuTranslateIotlbBench } from "./iommu-translate-iotlb.js";
+import { IOMMU_ASSIGN_DEV_BENCH, iommuAssignDevBench } from "./iommu-assign-dev.js";
 import { PAGE_TABLE_BENCHES, pageTableBenches } from "./page-tables.js";
 
 /**
@@ -92,6 +94,9 @@ const benches: Record<string, () => Promise<BenchResult | BenchFigure>> = {
   ...pageTableBenches(),
   // fixed size too (M = 2^16 pages, T = 2^22 walks, bench/iommu-walk.ts)
   [IOMMU_WALK_BENCH]: iommuWalkBench,
+  // the same workload through AmdIommu.translate with the IOTLB (bench/iommu-translate-iotlb.ts)
+  [IOMMU_TRANSLATE_IOTLB_BENCH]: iommuTranslateIotlbBench,
+  [IOMMU_ASSIGN_DEV_BENCH]: () => iommuAssignDevBench(Math.max(1000, Math.round(20_000 * scale))),
 };
 // `--only pt` selects every page-table benchmark
 const selected = values.only

@@ -31,6 +31,10 @@ function harness(rawOptions: unknown = {}) {
     nowNs: () => 0,
     randomU32: () => 4,
     cmdlineOption: () => false,
+    get physicalMemory(): never {
+      throw new NovakitError("NK-TEST-001", "no physical memory in this arch-plugin test");
+    },
+    allocateKernelFrames: () => undefined,
   };
   const options: ArchAarch64Options = archAarch64Options.parse(rawOptions);
   archAarch64Plugin.register({ pluginName: archAarch64Plugin.name, options, hooks, kernel, registerWorkload: () => undefined });

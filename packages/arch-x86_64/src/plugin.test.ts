@@ -33,6 +33,10 @@ function harness(rawOptions: unknown = {}, cmdline: readonly string[] = []) {
     nowNs: () => 0,
     randomU32: () => 4,
     cmdlineOption: (option) => cmdline.includes(option),
+    get physicalMemory(): never {
+      throw new NovakitError("NK-TEST-001", "no physical memory in this arch-plugin test");
+    },
+    allocateKernelFrames: () => undefined,
   };
   const options: ArchX86_64Options = archX86_64Options.parse(rawOptions);
   archX86_64Plugin.register({ pluginName: archX86_64Plugin.name, options, hooks, kernel, registerWorkload: () => undefined });

@@ -2,6 +2,7 @@ import { readFileSync } from "node:fs";
 import { isNovakitError, NovakitError } from "@novakit/kernel-core";
 import { CLI_CODES } from "./args/cli-codes.js";
 import { bootCommand } from "./commands/boot.js";
+import { cetCommand } from "./commands/cet.js";
 import { checkCommand } from "./commands/check.js";
 import type { Command } from "./commands/command.js";
 import { composeCommand } from "./commands/compose.js";
@@ -9,9 +10,11 @@ import { initCommand } from "./commands/init.js";
 import { importCommand } from "./commands/import.js";
 import { inspectCommand } from "./commands/inspect.js";
 import { pluginsCommand } from "./commands/plugins.js";
+import { measureCommand } from "./commands/measure.js";
+import { verifyLogCommand } from "./commands/verify-log.js";
 import type { CliIo } from "./io/cli-io.js";
 
-export const COMMANDS: readonly Command[] = Object.freeze([initCommand, composeCommand, checkCommand, bootCommand, inspectCommand, importCommand, pluginsCommand]);
+export const COMMANDS: readonly Command[] = Object.freeze([initCommand, composeCommand, checkCommand, bootCommand, inspectCommand, importCommand, pluginsCommand, cetCommand, measureCommand, verifyLogCommand]);
 
 /** The CLI package's version (package.json sits one level above both src/ and dist/). */
 export function cliVersion(): string {

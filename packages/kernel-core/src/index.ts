@@ -14,6 +14,10 @@ export * from "./errors/novakit-error.js";
 
 // ---- binary input ----
 export * from "./bytes/little-endian-reader.js";
+// ACPI table framing (SDT header, checksum, bounds-checked reads): shared by the x86 arch plugin and the AMD IOMMU plugin's IVRS parser
+export { AcpiDiagnostic, acpiError, type AcpiDiagnosticCode } from "./acpi/acpi-diagnostics.js";
+export { TableReader as AcpiTableReader, byteSum as acpiByteSum, hex as acpiHex } from "./acpi/table-reader.js";
+export { parseSdtHeader, SDT_HEADER_LENGTH, type SdtHeader, type SdtParseOptions } from "./acpi/sdt-header.js";
 
 // ---- platform and configuration ----
 export * from "./platform/platform.js";
@@ -50,6 +54,25 @@ export * from "./sim/workloads/builtin-workloads.js";
 export { busyLoopWorkload } from "./sim/workloads/busy-loop.js";
 export { periodicWorkload } from "./sim/workloads/periodic.js";
 export { ipcServerWorkload, ipcClientWorkload } from "./sim/workloads/ipc-echo.js";
+
+// ---- devices: PCI device models with DMA engines, driver-facing API, domain memory ledger ----
+export * from "./sim/devices/device-api.js";
+export { PciClass, deviceKindOf, sbdfOf, formatPciAddress } from "./sim/devices/pci-device-kind.js";
+export { DmaEngine, PCIE_BOUNDARY, MAX_DMA_TRANSFER_BYTES, type DmaBus, type DmaObserver } from "./sim/devices/dma-engine.js";
+export { DeviceTiming, CPU_COPY_NS_PER_BYTE, dmaCostNs } from "./sim/devices/device-timing.js";
+export { MMIO_WRITE_NS } from "./sim/devices/domain-devices.js";
+export type { DeviceEnvironment, KernelMemoryRange } from "./sim/devices/device-environment.js";
+export { DomainMemory, type DomainMemoryBlock, type DomainMemoryDigest } from "./sim/devices/domain-memory.js";
+export { AcceleratorDevice } from "./sim/devices/accelerator.js";
+export * from "./sim/devices/accelerator-job.js";
+export { NicDevice } from "./sim/devices/nic.js";
+export * from "./sim/devices/nic-descriptors.js";
+export { PacketGenerator, EXPERIMENTAL_ETHERTYPE, MIN_FRAME_BYTES, MAX_FRAME_BYTES } from "./sim/devices/packet-generator.js";
+export { NvmeController, NVME_DEFAULT_CAPACITY_BLOCKS } from "./sim/devices/nvme.js";
+export * from "./sim/devices/nvme-commands.js";
+export { NvmeDisk, NVME_BLOCK_SIZE } from "./sim/devices/nvme-disk.js";
+export { aiTenantWorkload, aiTenantOptionsSchema, type AiTenantOptions } from "./sim/workloads/ai-tenant.js";
+export { compromisedDriverWorkload, compromisedDriverOptionsSchema, type CompromisedDriverOptions } from "./sim/workloads/compromised-driver.js";
 
 // ---- kernel: createKernel, boot, console, HIP, inspection ----
 export * from "./boot/kernel-api.js";

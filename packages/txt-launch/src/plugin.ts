@@ -1,17 +1,73 @@
-import { definePlugin, NotImplementedError } from "@novakit/kernel-core";
+import { definePlugin, NovakitError, type NovakitPlugin } from "@novakit/kernel-core";
+import { LaunchDiagnostic } from "./launch-diagnostics.js";
+import { toHex } from "./measure/digests.js";
+import { TXT_LAUNCH_PLUGIN_NAME } from "./measure/composed-image.js";
+import { planLaunch } from "./measure/plan-launch.js";
+import { launchBanks, runMeasuredLaunch, type MeasuredLaunchResult } from "./launch/run-measured-launch.js";
+import { txtLaunchOptionsSchema, type TxtLaunchOptions } from "./plugin-options.js";
+import { openTpm } from "./tpm/open-tpm.js";
+import type { Tpm } from "./tpm/tpm.js";
+
+export const TXT_LAUNCH_PLUGIN_VERSION = "0.1.0";
+
+/** Hooks into one kernel's launch, for tests and tools. */
+export interface TxtLaunchObserver {
+  /** called once the launch finished and the TPM agreed with it */
+  readonly onLaunch?: (result: MeasuredLaunchResult) => void;
+  /** replaces the TPM the `tpm` option names (fault injection in tests) */
+  readonly openTpm?: (location: string) => Tpm;
+}
 
 /**
- * Manifest only: Measured launch (Intel TXT, AMD SKINIT, TPM 2.0, event log) arrives with its own issue. Until then a configuration that enables
- * this plugin fails at registration with a diagnostic that says so, instead of booting
- * something that only looks complete.
+ * The measured launch (DRTM) as a plugin: in the `launch` phase it opens the TPM the `tpm` option
+ * names (the embedded TPM by default), plans the launch (Intel TXT or AMD SKINIT by CPU vendor or
+ * the `method` option; the composed hypervisor and root images, or real ELF files), runs it
+ * against the TPM (DRTM hash sequence, SINIT's PCR 17/18 extends, NOVA's PCR 19 extend), publishes
+ * every measurement on the `measure` hook and checks the TPM's PCRs against the log's replay.
  */
-export const txtLaunchPlugin = definePlugin({
-  name: "@novakit/txt-launch",
-  version: "0.1.0",
-  kind: "launch",
-  description: "Measured launch (Intel TXT, AMD SKINIT, TPM 2.0, event log) (not implemented yet)",
-  constraints: { arch: ["x86_64"] },
-  register() {
-    throw new NotImplementedError("@novakit/txt-launch: Measured launch (Intel TXT, AMD SKINIT, TPM 2.0, event log)");
-  },
-});
+export function createTxtLaunchPlugin(observer: TxtLaunchObserver = {}): NovakitPlugin<TxtLaunchOptions> {
+  return definePlugin<TxtLaunchOptions>({
+    name: TXT_LAUNCH_PLUGIN_NAME,
+    version: TXT_LAUNCH_PLUGIN_VERSION,
+    kind: "launch",
+    description: "Measured launch: Intel TXT (SINIT ACM, MLE, TXT heap) and AMD SKINIT, TPM 2.0 (embedded or tcp://), TCG event log, PCR prediction",
+    constraints: { arch: ["x86_64"], vendor: ["intel", "amd"] },
+    options: txtLaunchOptionsSchema,
+    register(context) {
+      const name = context.pluginName;
+      const options = context.options;
+      // relative option paths (mle, root, acm, slb) are relative to the configuration's directory
+      let configDir = ".";
+      context.hooks.discover.tapPromise({ name, stage: -100 }, async (discover) => {
+        configDir = discover.configDir;
+      });
+      context.hooks.launch.tapPromise(name, async (launch) => {
+        if (launch.plugins === undefined) {
+          throw new NovakitError(LaunchDiagnostic.NO_PLUGIN_LIST, "the kernel did not pass the resolved plugin list to the launch phase: the composed image cannot be measured", { field: "plugins" }, "use the kernel-core this plugin was built with");
+        }
+        const tpm = (observer.openTpm ?? openTpm)(options.tpm);
+        try {
+          const banks = await launchBanks(tpm);
+          const plan = planLaunch({ config: launch.config, platform: launch.platform, plugins: launch.plugins, options, baseDir: configDir, banks });
+          const kernel = launch.kernel;
+          if (plan.txt) {
+            kernel.log(`TXT: SINIT ACM ${plan.txt.acm.size} bytes (chipset ${plan.txt.acm.chipsets.map((c) => `${c.vendorId.toString(16)}:${c.deviceId.toString(16)}`).join(",")}), caps 0x${plan.txt.capabilities.toString(16)}, heap ${plan.txt.heapBytes.bytes.length} bytes`);
+            kernel.log(`TXT: GETSEC[SENTER] MLE ${plan.mle.measured.length} bytes (${plan.hypervisorSource})`);
+          } else {
+            kernel.log(`SKINIT: secure loader measured, hypervisor ${plan.mle.measured.length} bytes (${plan.hypervisorSource})`);
+          }
+          const result = await runMeasuredLaunch(tpm, plan, (event) => launch.kernel.hooks.measure.call(event));
+          for (const bank of banks) {
+            const values = result.pcrs.get(bank);
+            kernel.log(`TPM: ${tpm.description} ${bank} PCR17 ${toHex(values?.get(17) ?? new Uint8Array(0)).slice(0, 16)}.. PCR18 ${toHex(values?.get(18) ?? new Uint8Array(0)).slice(0, 16)}.. PCR19 ${toHex(values?.get(19) ?? new Uint8Array(0)).slice(0, 16)}..`);
+          }
+          observer.onLaunch?.(result);
+        } finally {
+          await tpm.close();
+        }
+      });
+    },
+  });
+}
+
+export const txtLaunchPlugin = createTxtLaunchPlugin();

@@ -5,6 +5,7 @@ import type { PlatformProfile } from "./platform-profile.js";
 import { ProfileDiagnostic, profileError } from "./profile-diagnostics.js";
 import { loadProfile } from "./profile-json.js";
 import { qemuQ35AmdIommuProfile } from "./qemu-q35-amd-iommu.js";
+import { QEMU_Q35_AI_HOST_PROFILE, qemuQ35AmdIommuAiHostProfile } from "./qemu-q35-amd-iommu-ai-host.js";
 
 export interface BuiltInProfileEntry {
   readonly name: string;
@@ -18,6 +19,11 @@ export const builtInProfiles: readonly BuiltInProfileEntry[] = Object.freeze([
     name: "qemu-q35-amd-iommu",
     description: "QEMU 7.2 q35 + SeaBIOS, 4 CPUs (EPYC-Genoa model), 512 MiB, AMD IOMMU",
     create: qemuQ35AmdIommuProfile,
+  },
+  {
+    name: QEMU_Q35_AI_HOST_PROFILE,
+    description: "QEMU q35 + AMD IOMMU as a shared AI host: 2 accelerators, 2 NICs, NVMe; derived IVRS",
+    create: qemuQ35AmdIommuAiHostProfile,
   },
   {
     name: "gigabyte-x570-aorus-master",

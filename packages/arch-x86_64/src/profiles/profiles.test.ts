@@ -24,7 +24,7 @@ function errorOf(action: () => unknown): NovakitError {
 
 describe("built-in profiles", () => {
   it("lists names and descriptions", () => {
-    expect(builtInProfiles.map((entry) => entry.name)).toEqual(["qemu-q35-amd-iommu", "gigabyte-x570-aorus-master"]);
+    expect(builtInProfiles.map((entry) => entry.name)).toEqual(["qemu-q35-amd-iommu", "qemu-q35-amd-iommu-ai-host", "gigabyte-x570-aorus-master"]);
     for (const entry of builtInProfiles) expect(entry.description.length).toBeGreaterThan(10);
   });
 

@@ -4,7 +4,9 @@ import { parseCommandArgs } from "../args/parse-command-args.js";
 import { colorsFor } from "../io/colors.js";
 import { stableJsonText } from "../output/canonical-json.js";
 import { toJsonValue } from "../output/json-value.js";
-import { bootConfiguration } from "./boot-configuration.js";
+import { resolve } from "node:path";
+import { writeFileAtomic } from "../output/write-file-atomic.js";
+import { bootMeasured } from "./measured-boot.js";
 import { bootSummary } from "./boot-summary.js";
 import type { Command } from "./command.js";
 
@@ -18,7 +20,7 @@ export function parseSeed(command: string, text: string): number {
 export const bootCommand: Command = {
   name: "boot",
   summary: "boot a configuration in the deterministic simulator",
-  help: `Usage: novakit boot [CONFIG] [--seed N] [--json] [--quiet]
+  help: `Usage: novakit boot [CONFIG] [--seed N] [--json] [--quiet] [--tpm URL] [--event-log FILE]
 
 Creates a kernel from the configuration (CONFIG, else novakit.config.* in the working directory,
 else the built-in default: x86_64 on qemu-q35-amd-iommu with three domains), boots it and runs
@@ -29,13 +31,16 @@ Options:
   --seed N   simulator seed (overrides the configuration's seed)
   --json     print the BootResult as JSON (bigints as "0x..." strings, the HIP as hex)
   --quiet    leave out the boot log
+  --tpm URL  the measured launch (@novakit/txt-launch) uses this TPM: "embedded" (default) or
+             tcp://host:port (swtpm; its control channel at port + 1)
+  --event-log FILE  write the measured launch's TCG event log (crypto-agile) to FILE
   -h, --help show this help
 `,
   async run(argv, io) {
     const { values, positionals } = parseCommandArgs(
       "boot",
       argv,
-      { seed: { type: "string" }, json: { type: "boolean" }, quiet: { type: "boolean" } },
+      { seed: { type: "string" }, json: { type: "boolean" }, quiet: { type: "boolean" }, tpm: { type: "string" }, "event-log": { type: "string" } },
       1,
     );
     if (values["help"] === true) {
@@ -44,9 +49,16 @@ Options:
     }
     const seedText = values["seed"];
     const seed = typeof seedText === "string" ? parseSeed("boot", seedText) : undefined;
-    const { result } = await bootConfiguration(io.cwd, positionals[0], seed);
+    const tpm = values["tpm"];
+    const { result, eventLog } = await bootMeasured(io.cwd, positionals[0], seed, typeof tpm === "string" ? tpm : undefined);
+    const eventLogPath = values["event-log"];
+    if (typeof eventLogPath === "string") {
+      if (eventLog === undefined) throw new NovakitError(CLI_CODES.badOptionValue, "boot: --event-log needs a measured launch (the @novakit/txt-launch plugin) in the configuration");
+      await writeFileAtomic(resolve(io.cwd, eventLogPath), eventLog);
+    }
     if (values["json"] === true) {
-      io.stdout(stableJsonText(toJsonValue(result)));
+      const json = toJsonValue(result) as { readonly [key: string]: unknown };
+      io.stdout(stableJsonText((eventLog === undefined ? json : { ...json, measuredLaunch: { eventLog: Buffer.from(eventLog).toString("base64") } }) as never));
       return 0;
     }
     if (values["quiet"] !== true) io.stdout(`${result.log.join("\n")}\n\n`);

@@ -2,6 +2,7 @@ import { checkPlatformConstraints, parseNovaCmdline, type Platform } from "@nova
 import type { PreparedConfiguration } from "../config/prepare-configuration.js";
 import { contentHash } from "../output/canonical-json.js";
 import { toJsonValue, type JsonValue } from "../output/json-value.js";
+import { novaMakeFlags } from "./cet-platform-check.js";
 
 export const BOOTABLE_FORMAT = "novakit.bootable/1";
 
@@ -45,6 +46,8 @@ export function bootableConfiguration(prepared: PreparedConfiguration, platform:
     })),
     platform: platformSummary(platform),
     cmdline: { text: cmdline.tokens.join(" "), options: [...cmdline.options], ignoredTokens: [...cmdline.unknownTokens] },
+    /** how to build the NOVA image for this configuration: `make ARCH=... CFP=...` */
+    makeFlags: novaMakeFlags(prepared, platform),
   };
   const json = toJsonValue(body);
   return { ...(json as { [key: string]: JsonValue }), hash: contentHash(json) };

@@ -1,6 +1,8 @@
-import { checkPlatformConstraints, isNovakitError } from "@novakit/kernel-core";
+import { checkPlatformConstraints, isNovakitError, NovaCmdline, NovakitError, type NovakitConfig, type Platform, type ResolvedPlugin } from "@novakit/kernel-core";
+import { IommuPluginDiagnostic } from "@novakit/iommu-amd";
 import { parseCommandArgs } from "../args/parse-command-args.js";
 import { CONFIG_CODES } from "../config/config-codes.js";
+import { normalizePciDevice } from "../config/config-schema.js";
 import { readConfigSource, type ConfigSource } from "../config/load-config.js";
 import { platformFindings } from "../config/platform-checks.js";
 import { discoverPlatform, prepareFromSource } from "../config/prepare-configuration.js";
@@ -9,6 +11,9 @@ import { colorsFor } from "../io/colors.js";
 import { stableJsonText } from "../output/canonical-json.js";
 import { diagnosticFrom, formatDiagnostic, type Diagnostic } from "../output/diagnostic.js";
 import type { Command } from "./command.js";
+import { cetPlatformFindings } from "./cet-platform-check.js";
+import { runIsolationCheck } from "./isolation-check.js";
+import { launchMethodFindings } from "@novakit/txt-launch";
 
 /** Codes that mean the input could not be found at all: a usage error (exit 2), not a failed check. */
 const NOT_CHECKABLE: ReadonlySet<string> = new Set<string>([CONFIG_CODES.fileNotFound, CONFIG_CODES.unsupportedExtension]);
@@ -30,9 +35,14 @@ async function diagnosticsOf(source: ConfigSource): Promise<Diagnostic[]> {
     const discovered = await discoverPlatform(prepared);
     checkPlatformConstraints(prepared.plugins, discovered.platform);
     const hasIommu = prepared.plugins.some((resolved) => resolved.plugin.kind === "iommu");
-    return platformFindings(config, source.label, discovered.platform, discovered.workloads, hasIommu).map((finding) =>
-      diagnosticFrom(finding.error, finding.severity),
-    );
+    return [
+      ...platformFindings(config, source.label, discovered.platform, discovered.workloads, hasIommu).map((finding) =>
+        diagnosticFrom(finding.error, finding.severity),
+      ),
+      ...untranslatedDmaWarnings(config, source.label, discovered.platform, prepared.plugins),
+      ...cetPlatformFindings(prepared, discovered.platform).map((finding) => diagnosticFrom(finding.error, finding.severity)),
+      ...launchMethodFindings(prepared.plugins, discovered.platform).map((error) => diagnosticFrom(error)),
+    ];
   } catch (error) {
     if (isNovakitError(error)) return [diagnosticFrom(error)];
     throw error;
@@ -43,22 +53,32 @@ export const checkCommand: Command = {
   name: "check",
   summary: "validate a configuration, resolve its plugins, check it against the platform",
   help: `Usage: novakit check [CONFIG] [--json]
+       novakit check --isolation [CONFIG] [--json]
 
 Validates the configuration (CONFIG, else novakit.config.{ts,mts,js,mjs,json} in the working
 directory, else the built-in default), resolves its plugins, discovers the platform and checks
 what depends on it (CPU indices, devices, workloads, plugin vendor/CPU-feature constraints).
 Exit status: 0 no errors (warnings allowed), 1 errors found, 2 usage error or missing file.
 
+With --isolation, boots the configuration and walks the IOMMU's real device tables and I/O page
+tables: for every DMA-capable PCI function, the physical frames it can read and write and who
+owns them. A frame of another domain, of the root task or of the kernel is a violation (listed
+with device, domain, owner and range); a device no IOMMU translates reaches everything.
+Exit status: 0 isolated, 1 violations, 2 usage error or a configuration boot refuses.
+
 Options:
   --json     print { ok, config, diagnostics: [{ code, severity, message, file, field, hint }] }
+             (with --isolation: the isolation report)
+  --isolation  boot and prove DMA isolation (see above)
   -h, --help show this help
 `,
   async run(argv, io) {
-    const { values, positionals } = parseCommandArgs("check", argv, { json: { type: "boolean" } }, 1);
+    const { values, positionals } = parseCommandArgs("check", argv, { json: { type: "boolean" }, isolation: { type: "boolean" } }, 1);
     if (values["help"] === true) {
       io.stdout(this.help);
       return 0;
     }
+    if (values["isolation"] === true) return runIsolationCheck(io, positionals[0], values["json"] === true);
     let diagnostics: Diagnostic[];
     let label = positionals[0] ?? "";
     try {
@@ -86,3 +106,38 @@ Options:
     return ok ? 0 : 1;
   },
 };
+
+// ---- DMA isolation: devices whose DMA no IOMMU will translate ----
+
+const pciAddress = (segment: number, bus: number, device: number, fn: number): string =>
+  `${segment.toString(16).padStart(4, "0")}:${bus.toString(16).padStart(2, "0")}:${device.toString(16).padStart(2, "0")}.${fn}`;
+
+/**
+ * A loud warning (NK-IOMMU-306) for every DMA-capable device a domain is given while an IOMMU
+ * plugin is configured but will not translate its DMA: the command line says `nosmmu` (NOVA
+ * skips SMMU init, reference/nova.md §4.7), or no IOMMU unit of the platform covers the
+ * device's PCI segment. Without any IOMMU plugin (left out, `enabled: false`, or a platform no
+ * IOMMU plugin supports) platform-checks.ts already warns for every assigned device (NK-CFG-018).
+ */
+export function untranslatedDmaWarnings(config: NovakitConfig, file: string, platform: Platform, plugins: readonly ResolvedPlugin[]): Diagnostic[] {
+  if (!plugins.some((resolved) => resolved.plugin.kind === "iommu")) return [];
+  const nosmmu = new NovaCmdline(config.cmdline ?? "").has("nosmmu");
+  const warnings: Diagnostic[] = [];
+  config.domains.forEach((domain, index) => {
+    (domain.devices ?? []).forEach((text, deviceIndex) => {
+      const fn = platform.pci.find((candidate) => pciAddress(candidate.segment, candidate.bus, candidate.device, candidate.function) === normalizePciDevice(text));
+      if (fn === undefined || !fn.dmaCapable) return;
+      const covered = platform.iommus.some((unit) => unit.segment === fn.segment);
+      if (!nosmmu && covered) return;
+      const why = nosmmu ? 'the command line has "nosmmu", so the IOMMU is never initialised' : `no IOMMU unit of platform ${platform.name} covers PCI segment ${fn.segment}`;
+      const error = new NovakitError(
+        IommuPluginDiagnostic.DMA_NOT_TRANSLATED,
+        `domain "${domain.name}" is given DMA-capable device ${normalizePciDevice(text)} (${fn.name}), but ${why}: its DMA reaches all physical memory untranslated`,
+        { file, field: `domains[${index}].devices[${deviceIndex}]` },
+        nosmmu ? 'remove "nosmmu" from cmdline to isolate device DMA' : "use a platform whose firmware describes an IOMMU for that segment, or do not assign the device",
+      );
+      warnings.push(diagnosticFrom(error, "warning"));
+    });
+  });
+  return warnings;
+}

@@ -38,7 +38,7 @@ describe("novakit compose", () => {
     expect(await readFile(join(dir, "out", "bootable.json"), "utf8")).toBe(first.stdout);
     const bootable = JSON.parse(first.stdout) as Record<string, unknown> & { plugins: { name: string; version: string }[] };
     expect(bootable["hash"]).toMatch(/^sha256:[0-9a-f]{64}$/);
-    expect(bootable.plugins.map((plugin) => plugin.name)).toEqual(["@novakit/arch-x86_64", "@novakit/scheduler"]);
+    expect(bootable.plugins.map((plugin) => plugin.name)).toEqual(["@novakit/arch-x86_64", "@novakit/iommu-amd", "@novakit/scheduler"]);
     expect(bootable["cmdline"]).toEqual({ text: "nosm nopcid bogus", options: ["nopcid", "nosmmu"], ignoredTokens: ["bogus"] });
     expect(bootable["platform"]).toMatchObject({ name: "qemu-q35-amd-iommu", arch: "x86_64", cpus: 4 });
   });
@@ -91,7 +91,7 @@ describe("usage, help, exit codes", () => {
   it("unknown command and unknown option exit 2 with one line and a hint", async () => {
     const unknown = await runIn(CLI_PACKAGE_DIR, ["frobnicate"]);
     expect(unknown).toMatchObject({ status: 2, stdout: "" });
-    expect(unknown.stderr).toBe('novakit: error: unknown command "frobnicate" [NK-CLI-001]\n  hint: commands: init, compose, check, boot, inspect, import, plugins\n');
+    expect(unknown.stderr).toBe('novakit: error: unknown command "frobnicate" [NK-CLI-001]\n  hint: commands: init, compose, check, boot, inspect, import, plugins, cet, measure, verify-log\n');
     const option = await runIn(CLI_PACKAGE_DIR, ["check", "--fast"]);
     expect(option.status).toBe(2);
     expect(option.stderr).toMatch(/^novakit: error: check: Unknown option '--fast'.*\[NK-CLI-002\]/);

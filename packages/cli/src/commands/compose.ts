@@ -46,6 +46,7 @@ Options:
     io.stdout(`${prepared.source.label}: ${prepared.config.name ?? "(unnamed)"} (${prepared.config.arch}) on ${platform.name}\n`);
     io.stdout(`plugins: ${prepared.plugins.map((resolved) => `${resolved.plugin.name}@${resolved.plugin.version}`).join(", ")}\n`);
     io.stdout(`cmdline: ${JSON.stringify(prepared.config.cmdline ?? "")}\n`);
+    io.stdout(`make:    ${(bootable["makeFlags"] as string[]).join(" ")}\n`);
     io.stdout(`hash:    ${bootable.hash}\n`);
     if (written !== undefined) io.stdout(`wrote ${written}\n`);
     return 0;

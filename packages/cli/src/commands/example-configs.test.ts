@@ -70,6 +70,7 @@ describe("examples/configs/third-party-plugins", () => {
     const result = JSON.parse(run.stdout) as BootJson;
     expect(result.plugins.map((plugin) => plugin.name)).toEqual([
       "@novakit/arch-x86_64",
+      "@novakit/iommu-amd",
       "novakit-plugin-edf-scheduler",
       "novakit-plugin-fault-exporter",
     ]);

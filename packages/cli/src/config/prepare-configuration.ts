@@ -10,6 +10,7 @@ import {
   type ResolvedPlugin,
 } from "@novakit/kernel-core";
 import { PLUGIN_LOAD_CODES } from "./config-codes.js";
+import { withDefaultIommuPlugin } from "./default-iommu-plugin.js";
 import { platformFindings } from "./platform-checks.js";
 import { readConfigSource, type ConfigSource } from "./load-config.js";
 import { pluginRequests } from "./plugin-references.js";
@@ -30,7 +31,8 @@ export async function prepareConfiguration(cwd: string, named: string | undefine
 }
 
 export async function prepareFromSource(source: ConfigSource, config: NovakitConfig): Promise<PreparedConfiguration> {
-  const requests = await pluginRequests(config, source.dir, source.label);
+  // the defaults of plugin-references.ts (arch, scheduler), then NOVA's DMA remapping on AMD
+  const requests = await withDefaultIommuPlugin(config, await pluginRequests(config, source.dir, source.label), source);
   return { source, config, requests, plugins: resolvePlugins(requests, config) };
 }
 

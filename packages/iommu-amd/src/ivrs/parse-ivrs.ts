@@ -1,4 +1,4 @@
-import { parseSdtHeader } from "@novakit/arch-x86_64";
+import { parseSdtHeader } from "@novakit/kernel-core";
 import { isIvhdType, parseIvhdBlock } from "./ivhd-block.js";
 import { decodeIvinfo } from "./ivinfo.js";
 import { isIvmdType, parseIvmdBlock } from "./ivmd-block.js";

@@ -49,7 +49,9 @@ export type DmaFaultReason =
   /** a NextLevel 7 page size outside the bounds of its level (§4.4) */
   | "BAD_PAGE_SIZE"
   /** IR/IW, ANDed over the DTE and every level, do not allow the access (§4.3 step 8) */
-  | "PERMISSION";
+  | "PERMISSION"
+  /** the DeviceID lies beyond the device table size programmed in DEV_TBL_BASE (§3.4, §10.1) */
+  | "DEVICE_ID_OUT_OF_RANGE";
 
 export interface DmaFault {
   readonly code: IoFaultCode;

@@ -22,6 +22,11 @@ export interface DmaRequest {
   readonly write: boolean;
   /** deepest DTE Mode the IOMMU accepts: 4 + EFR.HATS (amd-iommu.md §4.1); 6 when absent */
   readonly maxLevels?: number;
+  /**
+   * DTE quadwords 0 and 1 to use instead of reading them from the device table: the unit's
+   * device-table cache hands in the (possibly stale) copy it holds, as hardware would.
+   */
+  readonly dte?: readonly [bigint, bigint];
 }
 
 export type DmaTranslation =
@@ -71,7 +76,7 @@ export function translateDma(request: DmaRequest): DmaTranslation {
     throw new NovakitError("NK-IOMMU-107", `DeviceID ${bdf} is not a 16-bit bus:device.function`, { field: "bdf" });
   }
   const dteAddress = request.deviceTableBase + BigInt(bdf * DTE_BYTES);
-  const q0 = memory.read64(dteAddress);
+  const q0 = request.dte === undefined ? memory.read64(dteAddress) : request.dte[0];
   if ((q0 & DTE_V) === 0n) return { ok: true, physicalAddress: iova, translated: false };
   const mode = Number((q0 >> 9n) & 7n);
   const rw = write ? IoFaultFlag.RW : 0;
@@ -146,7 +151,8 @@ function tableIndex(pageLow: number, pageHigh: number, level: number): number {
 }
 
 function fault(request: DmaRequest, dteAddress: bigint, code: IoFaultCode, reason: DmaFaultReason, flagsWord: number, level: number): DmaTranslation {
-  const domainId = Number(request.memory.read64(dteAddress + 8n) & 0xffffn);
+  const q1 = request.dte === undefined ? request.memory.read64(dteAddress + 8n) : request.dte[1];
+  const domainId = Number(q1 & 0xffffn);
   return {
     ok: false,
     fault: { code, reason, deviceId: request.bdf, domainId, address: request.iova, flags: ioFaultFlags(flagsWord), flagsWord, level },

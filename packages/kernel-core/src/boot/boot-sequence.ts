@@ -21,6 +21,7 @@ import { formatSimulatedTime, type KernelConsole } from "./kernel-console.js";
 import type { KernelSession } from "./kernel-session.js";
 import { createRootPd } from "./root-pd.js";
 import { createRootTask } from "./root-task.js";
+import { kernelMemoryMap } from "../sim/devices/kernel-memory-map.js";
 import { usableRam } from "./usable-ram.js";
 
 /** NOVA's version number in the banner (CFG_VER); Novakit models [REL-24.08]. */
@@ -80,17 +81,19 @@ export async function runBoot(parts: BootParts): Promise<BootResult> {
   if (!policy) {
     throw new NovakitError("NK-KRN-208", "no scheduler plugin is configured", { field: "plugins" }, "add a scheduler plugin such as @novakit/scheduler");
   }
+  // every fault published on the hook is a fault of this boot: the simulator's (#CP, page
+  // faults, crashed workloads) and those plugins publish themselves (an IOMMU's DMA faults)
   const faults: FaultEvent[] = [];
+  hooks.fault.tap("novakit-kernel", (event) => {
+    faults.push(event);
+  });
   const events = EVENT_SELECTORS[arch];
   const simulator = new Simulator({
     cpus: platform.cpus.length,
     policy,
     events: { hostArch: events.hostArch, guestArch: events.guestArch },
     log: (cpu, line) => kernelConsole.trace(cpu ?? session.logCpu, `${formatSimulatedTime(simulator.nowNs())} ${line}`),
-    fault: (event) => {
-      faults.push(event);
-      hooks.fault.call(event);
-    },
+    fault: (event) => hooks.fault.call(event),
     tick: (cpu, timeNs) => hooks.tick.call({ cpu, timeNs }),
   });
   session.simulator = simulator;
@@ -102,7 +105,8 @@ export async function runBoot(parts: BootParts): Promise<BootResult> {
   simulator.userlandFactory = (ec) => createUserlandApi(simulator, ec, (cpu, line) => kernelConsole.trace(cpu, `${formatSimulatedTime(simulator.nowNs())} ${line}`), () => parts.random.nextU32());
 
   // ---- launch, memory, cpu, iommu
-  await phase("launch", () => hooks.launch.promise({ config, platform, kernel: services }));
+  const launchPlugins = parts.plugins.map((entry) => ({ name: entry.plugin.name, version: entry.plugin.version, options: entry.options }));
+  await phase("launch", () => hooks.launch.promise({ config, platform, kernel: services, plugins: launchPlugins }));
   await phase("memory", () =>
     hooks.memory.promise({
       config,
@@ -138,6 +142,14 @@ export async function runBoot(parts: BootParts): Promise<BootResult> {
     workloads: parts.workloads,
     events: { hostArch: events.hostArch, guestArch: events.guestArch },
     log: (line) => kernelConsole.trace(root.ec.cpu, `${formatSimulatedTime(simulator.nowNs())} ${line}`),
+    // what the domains' device models are connected to
+    devices: {
+      dma: (request) => hooks.dma.call(request),
+      memory: state.memory,
+      memoryRegions: platform.memory.map((region) => ({ base: region.base, size: region.size })),
+      randomU32: () => parts.random.nextU32(),
+      kernelMemory: () => kernelMemoryMap(state),
+    },
   });
   simulator.startEc(root.ec.id, parts.rootTask ?? rootTask.body);
   await phase("start", () => hooks.start.promise({ config, platform, kernel: services }));
@@ -149,6 +161,8 @@ export async function runBoot(parts: BootParts): Promise<BootResult> {
   session.running = false;
   if (rootTask.failure) throw rootTask.failure;
   hooks.shutdown.call({ timeNs: simulator.nowNs(), reason: "simulation time elapsed" });
+  // memory hashes and DMA totals of every domain, after the last device access
+  rootTask.finish();
 
   const objects = new KernelStateObjectLayer(state);
   const domains: DomainReport[] = rootTask.domains.map((domain) => {

@@ -5,6 +5,10 @@ import { NovakitError } from "../errors/novakit-error.js";
 import type { KernelHooks } from "../hooks/kernel-hooks.js";
 import type { KernelServices } from "../hooks/kernel-services.js";
 import type { Platform } from "../platform/platform.js";
+import type { PhysicalMemory } from "../memory/physical-memory.js";
+import { RadixPageTable } from "../memory/radix-page-table.js";
+import type { TranslationTable } from "../memory/translation-table.js";
+import type { KernelState } from "../kernel-state/kernel-state.js";
 import type { SeededRandom } from "../sim/seeded-random.js";
 import { formatSimulatedTime, type KernelConsole } from "./kernel-console.js";
 import type { KernelSession } from "./kernel-session.js";
@@ -48,5 +52,35 @@ export class NovakitKernelServices implements KernelServices {
 
   cmdlineOption(option: string): boolean {
     return this.cmdline.has(option);
+  }
+
+  get physicalMemory(): PhysicalMemory {
+    return this.kernelState("physicalMemory").memory;
+  }
+
+  allocateKernelFrames(count: number, alignmentPages: number): bigint | undefined {
+    const state = this.kernelState("allocateKernelFrames");
+    const base = state.frames.allocateContiguous(count, alignmentPages);
+    if (base === undefined) return undefined;
+    for (let frame = 0; frame < count; frame += 1) state.memory.zeroFrame(base + BigInt(frame) * 4096n);
+    return base;
+  }
+
+  createKernelPageTable(): TranslationTable {
+    const state = this.kernelState("createKernelPageTable");
+    const format = state.formatFor("HST");
+    if (format === undefined) {
+      throw new NovakitError("NK-KRN-230", "no page-table format for host spaces is registered yet (the memory phase registers it)", { field: "createKernelPageTable" });
+    }
+    // charged to the kernel-wide quota: these tables belong to no PD
+    return new RadixPageTable(format, state.tableAllocator(state.kernelQuota), state.memory);
+  }
+
+  private kernelState(what: string): KernelState {
+    const state = this.session.state;
+    if (!state) {
+      throw new NovakitError("NK-KRN-229", `${what} is not available before the kernel state exists (the memory phase)`, { field: what });
+    }
+    return state;
   }
 }

@@ -3,12 +3,17 @@ import { Status, statusName } from "../abi/status.js";
 import { NovaObjectSelector, RootObjectSelector } from "../abi/well-known-selectors.js";
 import type { DomainConfig, NovakitConfig } from "../config/config-types.js";
 import { NotImplementedError, NovakitError } from "../errors/novakit-error.js";
-import type { Platform } from "../platform/platform.js";
+import type { PciFunction, Platform } from "../platform/platform.js";
 import { usableRam } from "./usable-ram.js";
 import { parsePciAddress, x86DeviceAssignmentDescriptor } from "./pci-address.js";
 import { CreatePdOp } from "../sim/userland-api.js";
 import type { WorkloadRegistry } from "../sim/workload-registry.js";
 import type { EcBody, HypercallResult, UserlandApi, WorkloadDefinition, WorkloadInstance } from "../sim/workload.js";
+import type { DeviceHandle } from "../sim/devices/device-api.js";
+import type { DeviceEnvironment } from "../sim/devices/device-environment.js";
+import type { DomainDevices } from "../sim/devices/domain-devices.js";
+import { MachineDevices } from "../sim/devices/machine-devices.js";
+import { formatPciAddress } from "../sim/devices/pci-device-kind.js";
 
 /**
  * Selectors the root task prepares in every domain's object space, by role
@@ -43,6 +48,10 @@ export interface RootTaskDomainRecord {
   ecCount: number;
   memoryBytes: number;
   readonly results: Record<string, string | number | boolean>;
+  /** the domain's memory ledger and device models, once built */
+  hardware?: DomainDevices;
+  /** workloadOptions as the workload's schema parsed them (defaults filled in) */
+  options?: Readonly<Record<string, unknown>>;
 }
 
 /** one block of a domain's memory: NOVA host page -> domain page, 2^order pages */
@@ -59,6 +68,8 @@ export interface RootTaskEnvironment {
   /** event selector counts of this architecture (§2.6) */
   readonly events: { readonly hostArch: number; readonly guestArch: number };
   readonly log: (line: string) => void;
+  /** the `dma` hook, memory and PRNG the device models of the domains use */
+  readonly devices: DeviceEnvironment;
 }
 
 export interface RootTask {
@@ -66,6 +77,12 @@ export interface RootTask {
   readonly domains: readonly RootTaskDomainRecord[];
   /** set when the root task failed: the boot fails with it */
   failure: NovakitError | undefined;
+  /**
+   * Called once the simulation ended: in a configuration where any domain has
+   * devices, every domain's memory hashes and DMA totals go into its results (memorySha256AtStart, memorySha256, memorySha256Expected, memoryIntact,
+   * memoryFramesChangedByOthers; dmaTransactions, dmaCompleted, dmaAborted, dmaUntranslated).
+   */
+  finish(): void;
 }
 
 /**
@@ -84,12 +101,16 @@ export function createRootTask(environment: RootTaskEnvironment): RootTask {
     memoryBytes: 0,
     results: {},
   }));
+  const machine = new MachineDevices(environment.devices);
   const task: RootTask = {
     domains,
     failure: undefined,
+    finish: () => {
+      for (const domain of domains) reportHardware(domain);
+    },
     body: async (api) => {
       try {
-        await new RootTaskRun(api, environment, domains).run();
+        await new RootTaskRun(api, environment, domains, machine).run();
       } catch (error) {
         task.failure =
           error instanceof NovakitError ? error : new NovakitError("NK-KRN-218", `root task failed: ${error instanceof Error ? error.message : String(error)}`);
@@ -115,6 +136,7 @@ class RootTaskRun {
     private readonly api: UserlandApi,
     private readonly environment: RootTaskEnvironment,
     private readonly domains: RootTaskDomainRecord[],
+    private readonly machine: MachineDevices,
   ) {
     this.x86 = environment.platform.arch === "x86_64";
     this.freeRam = usableRam(environment.platform)
@@ -131,6 +153,8 @@ class RootTaskRun {
     // servers first, so that clients can be given their portals
     const order = [...this.domains].sort((a, b) => Number(this.isServer(b.config)) - Number(this.isServer(a.config)));
     for (const domain of order) await this.buildDomain(domain);
+    // every space exists now: what an attacker may know of kernel memory is fixed before anyone runs
+    this.machine.freezeKernelMemory();
     for (const domain of this.domains) await this.startDomain(domain);
     this.environment.log(`ROOT: ${this.domains.length} domain(s) started`);
   }
@@ -209,6 +233,7 @@ class RootTaskRun {
     const config = domain.config;
     const field = `domains[${index}]`;
     const workload = this.workloadOf(domain, index);
+    domain.options = validateWorkloadOptions(workload, config, field);
     const api = this.api;
     const ROOT_PD = RootObjectSelector.ROOT_PD;
 
@@ -241,6 +266,18 @@ class RootTaskRun {
     const blocks: DelegatedBlock[] = [];
     domain.memoryBytes = await this.delegateMemory(config, memorySpace, field, blocks);
     if (config.devices && config.devices.length > 0) await this.assignDevices(domain, pd, blocks, field);
+    const hardware = this.machine.addDomain(
+      config.name,
+      blocks.map((block) => ({ hostPage: block.sourcePage, domainPage: block.destinationPage, order: block.order })),
+      this.functionsOf(config, field),
+    );
+    domain.hardware = hardware;
+    // The ledger runs when the machine has bus masters assigned: only then can memory change
+    // behind a domain's back (a configuration without devices skips the hashing and its results
+    // stay as they were). Taken before any workload runs (no SC exists yet).
+    if (this.environment.config.domains.some((candidate) => (candidate.devices ?? []).length > 0)) {
+      domain.results["memorySha256AtStart"] = hardware.memory.snapshotStart();
+    }
 
     // the sleep semaphore, delegated into the domain
     const sm = this.allocate();
@@ -256,7 +293,7 @@ class RootTaskRun {
       if (serve) {
         await this.must(
           `local EC ${ecIndex} of "${config.name}"`,
-          api.createEc(ec, pd, { kind: "local", cpu, eventBase, handler: (calleeApi, call) => serve.call(workload, calleeApi, call, instance) }),
+          api.createEc(ec, pd, { kind: "local", cpu, eventBase, handler: (calleeApi, call) => serve.call(workload, withDomainHardware(calleeApi, hardware, this.machine), call, instance) }),
           field,
         );
         const pt = this.allocate();
@@ -275,7 +312,7 @@ class RootTaskRun {
             cpu,
             eventBase,
             fpu: true,
-            body: (ecApi) => workload.run(ecApi, instance),
+            body: (ecApi) => workload.run(withDomainHardware(ecApi, hardware, this.machine), instance),
           }),
           field,
         );
@@ -326,7 +363,7 @@ class RootTaskRun {
     return {
       domain: domain.config.name,
       ecIndex,
-      options: domain.config.workloadOptions ?? {},
+      options: domain.options ?? domain.config.workloadOptions ?? {},
       selectors: {
         sleep: DomainSelector.SLEEP_SM,
         server: DomainSelector.SERVER_PT + cpu * EVENT_WINDOW,
@@ -336,6 +373,22 @@ class RootTaskRun {
         domain.results[key] = typeof value === "number" && typeof previous === "number" ? previous + value : value;
       },
     };
+  }
+
+  /** The platform's PCI functions named by the domain's `devices`, in configuration order. */
+  private functionsOf(config: DomainConfig, field: string): PciFunction[] {
+    return (config.devices ?? []).map((text, index) => {
+      const address = parsePciAddress(text, `${field}.devices[${index}]`);
+      const fn = this.environment.platform.pci.find(
+        (candidate) => candidate.segment === address.segment && candidate.bus === address.bus && candidate.device === address.device && candidate.function === address.function,
+      );
+      if (!fn) {
+        throw new NovakitError("NK-KRN-228", `device ${text} of domain "${config.name}" is not a PCI function of platform ${this.environment.platform.name}`, {
+          field: `${field}.devices[${index}]`,
+        });
+      }
+      return fn;
+    });
   }
 
   /** Copy root capability `source` into the domain's object space at `destination` (ctrl_pd OBJ -> OBJ). */
@@ -461,4 +514,64 @@ class RootTaskRun {
     }
     return Number(delegated * 4096n);
   }
+}
+
+/** Validate a domain's workloadOptions with the workload's zod schema (defaults filled in). */
+function validateWorkloadOptions(workload: WorkloadDefinition, config: DomainConfig, field: string): Readonly<Record<string, unknown>> {
+  const raw = config.workloadOptions ?? {};
+  if (!workload.optionsSchema) return raw;
+  const parsed = workload.optionsSchema.safeParse(raw);
+  if (parsed.success) return parsed.data;
+  const issue = parsed.error.issues[0];
+  const path = issue && issue.path.length > 0 ? `.${issue.path.map(String).join(".")}` : "";
+  throw new NovakitError(
+    "NK-DEV-050",
+    `workload "${workload.name}" of domain "${config.name}": ${issue?.message ?? "invalid options"}`,
+    { field: `${field}.workloadOptions${path}` },
+  );
+}
+
+/**
+ * The API a domain's EC gets: the kernel's userland API plus the domain's own devices, its memory
+ * and the simulator's physical memory map. Handles are made once per EC, on first use.
+ */
+function withDomainHardware(api: UserlandApi, hardware: DomainDevices, machine: MachineDevices): UserlandApi {
+  let handles: readonly DeviceHandle[] | undefined;
+  const devices = (): readonly DeviceHandle[] => (handles ??= hardware.handlesFor(api));
+  return {
+    ...api,
+    devices,
+    device: (text) => {
+      const address = formatPciAddress(parsePciAddress(text, "device"));
+      const handle = devices().find((candidate) => candidate.address === address);
+      if (!handle) {
+        throw new NovakitError(
+          "NK-DEV-006",
+          `device ${text} is not assigned to domain "${hardware.name}"`,
+          { field: "devices" },
+          `its devices: ${hardware.addresses().join(", ") || "none"}`,
+        );
+      }
+      return handle;
+    },
+    domainMemory: () => hardware.memory.view(),
+    physicalMemoryMap: () => machine.physicalMemoryMap(),
+  };
+}
+
+/** Memory hashes of the ledger and DMA totals into a domain's results (RootTask.finish). */
+function reportHardware(domain: RootTaskDomainRecord): void {
+  const hardware = domain.hardware;
+  if (!hardware || domain.results["memorySha256AtStart"] === undefined) return;
+  const digest = hardware.memory.digest();
+  domain.results["memorySha256"] = digest.now;
+  domain.results["memorySha256Expected"] = digest.expected;
+  domain.results["memoryIntact"] = digest.now === digest.expected;
+  domain.results["memoryFramesChangedByOthers"] = digest.framesChangedByOthers;
+  if (hardware.addresses().length === 0) return;
+  const totals = hardware.totals();
+  domain.results["dmaTransactions"] = totals.attempted;
+  domain.results["dmaCompleted"] = totals.completed;
+  domain.results["dmaAborted"] = totals.aborted;
+  domain.results["dmaUntranslated"] = totals.untranslated;
 }

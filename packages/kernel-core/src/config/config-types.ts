@@ -11,7 +11,7 @@ export interface NovakitConfig {
   readonly arch: Arch;
   /** a built-in platform profile name (`novakit plugins` lists them) or a path to a profile JSON */
   readonly platform: string;
-  /** plugins by package name or path, with options; arch and scheduler plugins are added by default */
+  /** plugins by package name or path, with options; the arch and scheduler plugins (and, on an AMD platform whose firmware has an IVRS, the AMD IOMMU plugin) are added by default */
   readonly plugins?: readonly (string | PluginReference)[];
   /** NOVA command line (reference/nova.md §8.1); unknown tokens are ignored as NOVA does */
   readonly cmdline?: string;

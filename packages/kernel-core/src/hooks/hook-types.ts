@@ -23,6 +23,19 @@ export interface LaunchContext {
   readonly config: NovakitConfig;
   readonly platform: Platform;
   readonly kernel: KernelServices;
+  /**
+   * the resolved plugins in registration order, with their versions and
+   * parsed options: the composed hypervisor a measured launch measures.
+   */
+  readonly plugins?: readonly LaunchPluginEntry[];
+}
+
+/** One plugin of the composed hypervisor, as the launch measures it. */
+export interface LaunchPluginEntry {
+  readonly name: string;
+  readonly version: string;
+  /** options after the plugin's schema applied its defaults */
+  readonly options: unknown;
 }
 
 /** memory: the arch (and IOMMU) plugins register the page-table format of each space kind. */
@@ -86,14 +99,14 @@ export interface HypercallInvocation {
   readonly callerIsRoot: boolean;
   readonly cpu: number;
   /**
-   * (added by A1) the object the selector named, already looked up and permission-checked by
+   * the object the selector named, already looked up and permission-checked by
    * the kernel: the DMA space of assign_dev, the interrupt SM of assign_int. Plugins cannot
    * reach kernel objects otherwise.
    */
   readonly target?: HypercallTarget;
 }
 
-/** (added by A1) A kernel object handed to a plugin-implemented hypercall. */
+/** A kernel object handed to a plugin-implemented hypercall. */
 export type HypercallTarget =
   | {
       readonly type: "space";
@@ -102,6 +115,14 @@ export type HypercallTarget =
       readonly ownerPd: number;
       /** the page table of a DMA/GST/HST space (an IOMMU points its device table entry at it) */
       readonly table?: TranslationTable;
+      /**
+       * take one more reference on the space, as NOVA's try_inc: false when
+       * the space is dying. An IOMMU holds one for every device table entry that points at the
+       * space (nova.md §4.6 step 4) and drops it with `release` only after the invalidation.
+       */
+      readonly retain?: () => boolean;
+      /** drop a reference taken with `retain`; the last one destroys the space */
+      readonly release?: () => void;
     }
   | { readonly type: "semaphore"; readonly id: number; readonly interruptId?: number };
 export interface HypercallOutcome {
@@ -154,6 +175,43 @@ export type DmaResult =
   | { readonly ok: true; readonly physicalAddress: bigint; readonly data?: Uint8Array }
   | { readonly ok: false; readonly reason: string };
 
+/**
+ * What `novakit check --isolation` asks an IOMMU plugin: walk the real device tables and I/O
+ * page tables (not the plugin's bookkeeping) and say what each DMA-capable PCI function can reach.
+ */
+export interface DmaReachRequest {
+  /** segment << 16 | bus << 8 | device << 3 | function of each function to walk */
+  readonly devices: readonly number[];
+}
+
+/** One contiguous run of I/O virtual pages a device can use, and the frames behind them. */
+export interface DmaReachRange {
+  readonly iova: bigint;
+  readonly physicalAddress: bigint;
+  /** bytes, a multiple of 4 KiB */
+  readonly size: bigint;
+  readonly read: boolean;
+  readonly write: boolean;
+}
+
+export interface DeviceDmaReach {
+  readonly sbdf: number;
+  /** the IOMMU that translates this device ("amd-vi@0xfeb00000"), undefined when none does */
+  readonly iommu?: string;
+  /**
+   * "blocked": every request aborts (V=1, TV=0); "translated": through `ranges`;
+   * "passthrough": untranslated, the whole of physical memory (V=0 or no IOMMU)
+   */
+  readonly mode: "blocked" | "translated" | "passthrough";
+  /** the DMA space the device table entry points at (its object id), when translated */
+  readonly spaceId?: number;
+  readonly ranges: readonly DmaReachRange[];
+}
+
+export interface DmaReachReport {
+  readonly devices: readonly DeviceDmaReach[];
+}
+
 export interface FaultEvent {
   /** "dma" (IOMMU), "cp" (#CP), "page" (#PF), "exception" */
   readonly kind: "dma" | "cp" | "page" | "exception";
@@ -176,6 +234,10 @@ export interface MeasureEvent {
   readonly locality: number;
   readonly description: string;
   readonly digests: Readonly<Record<string, string>>;
+  /** the TCG event type of the log record (EV_EVENT_TAG, EVTYPE_MLE_HASH, ...) */
+  readonly eventType?: number;
+  /** the event data of the log record, so a listener can rebuild the log */
+  readonly eventData?: Uint8Array;
 }
 
 export interface ShutdownEvent {

@@ -4,6 +4,8 @@ import type {
   CpuContext,
   DelegationEvent,
   DiscoverContext,
+  DmaReachReport,
+  DmaReachRequest,
   DmaRequest,
   DmaResult,
   FaultEvent,
@@ -67,6 +69,11 @@ export function createKernelHooks() {
     unmapped: new SyncHook<[MappingEvent]>(["event"]),
     /** Bail: a device's DMA request; the IOMMU translates or aborts. No answer = untranslated. */
     dma: new SyncBailHook<[DmaRequest], DmaResult | undefined>(["request"]),
+    /**
+     * Bail: an IOMMU plugin walks its real device tables and I/O page tables and reports what each
+     * device can reach (`novakit check --isolation`). No answer = no IOMMU translates DMA.
+     */
+    dmaReach: new SyncBailHook<[DmaReachRequest], DmaReachReport | undefined>(["request"]),
     /** DMA faults, #CP, page faults; exporters tap it */
     fault: new SyncHook<[FaultEvent]>(["event"]),
     /** Bail: the scheduler plugin returns its policy; exactly one scheduler answers */

@@ -9,7 +9,11 @@ export interface TapTiming {
   readonly totalNs: bigint;
 }
 
-/** A tap threw: names the plugin, the hook and the boot phase (or "runtime"). */
+/**
+ * A tap threw: names the plugin, the hook and the boot phase (or "runtime"). A NovakitError keeps
+ * its own code (a user looks up NK-CET-050, not the wrapper) and gains the attribution in its
+ * message; anything else is a plugin bug and gets NK-KRN-201.
+ */
 export class PluginTapError extends NovakitError {
   constructor(
     readonly plugin: string,
@@ -18,10 +22,9 @@ export class PluginTapError extends NovakitError {
     readonly original: unknown,
   ) {
     const originalMessage = original instanceof Error ? original.message : String(original);
-    const originalCode = isNovakitError(original) ? ` [${original.code}]` : "";
     super(
-      "NK-KRN-201",
-      `plugin "${plugin}" failed in hook "${hook}" during phase "${phase}": ${originalMessage}${originalCode}`,
+      isNovakitError(original) ? original.code : "NK-KRN-201",
+      `plugin "${plugin}" failed in hook "${hook}" during phase "${phase}": ${originalMessage}`,
       isNovakitError(original) ? original.location : {},
       isNovakitError(original) ? original.hint : undefined,
     );

@@ -16,7 +16,16 @@ export function assignDev(state: KernelState, request: HypercallRequest): Hyperc
   const dma = objectFor(request.caller.ec.objectSpace, request.selector, DmaSpace, SpacePermission.ASSIGN);
   if (!dma.ok) return result(dma.status);
   const space = dma.object;
-  const outcome = callPlugin(state, "assign_dev", request, { type: "space", id: space.id, kind: "DMA", ownerPd: space.pd.id, table: space.table });
+  const outcome = callPlugin(state, "assign_dev", request, {
+    type: "space",
+    id: space.id,
+    kind: "DMA",
+    ownerPd: space.pd.id,
+    table: space.table,
+    // the device table's reference on the space (nova.md §4.6 steps 4 and 8)
+    retain: () => space.tryInc(),
+    release: () => state.release(space),
+  });
   if (outcome === undefined) return result(Status.BAD_DEV);
   return result(outcome.status, outcome.results ?? []);
 }

@@ -102,6 +102,29 @@ export class FrameAllocator {
     this.removeRange(range.start, range.end);
   }
 
+  /**
+   * The RAM frames that are not free, as sorted, disjoint [start, end) frame
+   * numbers: what the kernel allocated (page tables, UTCBs, IOMMU tables and queues) or reserved
+   * (its image, firmware). `novakit check --isolation` names the kernel as their owner.
+   */
+  allocatedExtents(): { readonly start: number; readonly end: number }[] {
+    const extents: { start: number; end: number }[] = [];
+    let free = 0;
+    for (let ram = 0; ram < this.ramStarts.length; ram++) {
+      let cursor = this.ramStarts[ram] as number;
+      const ramEnd = this.ramEnds[ram] as number;
+      while (free < this.starts.length && (this.ends[free] as number) <= cursor) free++;
+      while (cursor < ramEnd) {
+        const freeStart = free < this.starts.length ? Math.min(this.starts[free] as number, ramEnd) : ramEnd;
+        if (freeStart > cursor) extents.push({ start: cursor, end: freeStart });
+        if (free >= this.starts.length || (this.starts[free] as number) >= ramEnd) break;
+        cursor = this.ends[free] as number;
+        free++;
+      }
+    }
+    return extents;
+  }
+
   /** TableAllocator: page-table pages are ordinary frames. */
   allocateTable(): bigint | undefined {
     return this.allocate();

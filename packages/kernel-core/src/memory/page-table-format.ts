@@ -56,7 +56,7 @@ export type DecodedEntry =
 
 /**
  * Entry classes for the allocation-free fast path of the engine (nova.md §3.1: HOLE, PTAB, LEAF).
- * Added by engineer B next to the lead's contract; optional for formats.
+ * Optional for formats.
  */
 export const EntryKind = { HOLE: 0, TABLE: 1, LEAF: 2 } as const;
 export type EntryKind = (typeof EntryKind)[keyof typeof EntryKind];
@@ -100,7 +100,7 @@ export interface PageTableFormat {
   /** Decode an entry found at `level`. Must accept every value encode* produced. */
   decode(entry: bigint, level: number): DecodedEntry;
 
-  // ---- optional members (added by engineer B; the engine falls back to `decode` without them) ----
+  // ---- optional members (the engine falls back to `decode` without them) ----
 
   /** Fast path: classify an entry like `decode(entry, level).type` without allocating. */
   entryKind?(entry: bigint, level: number): EntryKind;

@@ -40,6 +40,8 @@ export class PhysicalMemory {
   /** frame number -> the frame's bytes; BigInt64Array views are cached beside them */
   private readonly frames = new Map<number, Uint8Array>();
   private readonly wordViews = new Map<number, BigInt64Array>();
+  /** Int32Array views of stored frames, made on first request by frameHalves() */
+  private readonly halfViews = new Map<number, Int32Array>();
   private slab: Slab | undefined;
   private readonly windowFirstFrame: number;
   private readonly windowFrames: number;
@@ -132,6 +134,22 @@ export class PhysicalMemory {
     if (cached !== undefined) return cached;
     this.frameBytes(address);
     return this.wordViews.get(frameNumber) as BigInt64Array;
+  }
+
+  /**
+   * The 1024 32-bit halves of frame `frameNumber` (little-endian: element 2i is bits 31:0 of
+   * word i), or undefined when the frame was never written (it reads as zero). For hardware
+   * walkers that read entries without BigInt (the IOMMU's DMA walk); the view stays valid for
+   * the life of this memory, so walkers may cache it. Never creates storage.
+   */
+  frameHalves(frameNumber: number): Int32Array | undefined {
+    const cached = this.halfViews.get(frameNumber);
+    if (cached !== undefined) return cached;
+    const words = this.wordViews.get(frameNumber) ?? this.windowWords(frameNumber);
+    if (words === undefined) return undefined;
+    const halves = new Int32Array(words.buffer, words.byteOffset, FRAME_SIZE / 4);
+    this.halfViews.set(frameNumber, halves);
+    return halves;
   }
 
   private inWindow(frameNumber: number): boolean {

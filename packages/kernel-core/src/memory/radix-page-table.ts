@@ -105,6 +105,16 @@ export class RadixPageTable implements TranslationTable {
   private walkBase = 0;
   /** set by walkTo: allocation failed */
   private walkOutOfMemory = false;
+  /** set by walkTo: the 32-bit halves view of the slab the target table lives in (same base as walkBase) */
+  private walkHalves: Int32Array = EMPTY_HALVES;
+  /**
+   * mapPage's leaf template for 4 KiB leaves: the attribute bits of the last (permissions,
+   * attributes) pair as 32-bit halves, so a leaf is two ORs with the frame number.
+   */
+  private pageLeafPermissions = -1;
+  private pageLeafAttributes: MemoryAttributes | undefined;
+  private pageLeafLow = 0;
+  private pageLeafHigh = 0;
   /**
    * Linear formats (entry = frame address + attribute bits): per level, the frame-address bits of
    * a leaf as 32-bit halves, and the attribute bits of the last leaf decoded there (halves) with
@@ -176,13 +186,136 @@ export class RadixPageTable implements TranslationTable {
     if (page < 0 || !Number.isInteger(permissions) || (permissions & ~MEMORY_PERMISSIONS_ALL) !== 0) return RESULT_BAD_PAR;
     const outputPage = alignedPage(output);
     if (outputPage < 0 || outputPage + 2 ** order > this.outputPages) return RESULT_BAD_PAR;
+    if (order === 0 && !this.mergeTables) return this.mapPage(page, outputPage, permissions, attributes);
     return this.update(page, outputPage, order, permissions, attributes);
   }
 
   unmap(input: bigint, order: number): UpdateResult {
     const page = this.validUpdate(input, order);
     if (page < 0) return RESULT_BAD_PAR;
+    if (order === 0 && !this.mergeTables) return this.unmapPage(page);
     return this.update(page, 0, order, 0, undefined);
+  }
+
+  /**
+   * map() of one 4 KiB page given by page numbers (input page = address >> 12, output page =
+   * frame number), with no BigInt on the way for formats that store the frame verbatim: the hot
+   * path of delegation, DMA mapping and the page-table benchmarks. Same result as
+   * map(inputPage << 12, outputPage << 12, 0, permissions, attributes).
+   *
+   * The leaf is written as NOVA writes one (nova.md §3.4) when the slot is a HOLE: the high half
+   * first, while the entry is still not present (hardware ignores every other bit of a
+   * non-present entry), then the low half, which holds the present bit, with one atomic
+   * compare-and-swap from 0. The entry therefore goes from all-zero to complete in a single atomic
+   * step; no walker can see the new low half without the new high half behind it, because the
+   * CAS is sequentially consistent and the high half was written before it. Replacing a present
+   * leaf changes both halves at once and takes the 64-bit atomic exchange of update().
+   */
+  mapPage(inputPage: number, outputPage: number, permissions: number, attributes: MemoryAttributes): UpdateResult {
+    if (!(inputPage >= 0 && inputPage < this.inputPages && Number.isInteger(inputPage))) return RESULT_BAD_PAR;
+    if (!(outputPage >= 0 && outputPage < this.outputPages && Number.isInteger(outputPage))) return RESULT_BAD_PAR;
+    if (permissions === 0) return this.unmapPage(inputPage);
+    if (!Number.isInteger(permissions) || (permissions & ~MEMORY_PERMISSIONS_ALL) !== 0) return RESULT_BAD_PAR;
+    if (!this.fastLeaves || this.mergeTables) return this.update(inputPage, outputPage, 0, permissions, attributes);
+    if (permissions !== this.pageLeafPermissions || attributes !== this.pageLeafAttributes) this.learnPageLeaf(outputPage, permissions, attributes);
+    if (this.walkTo(inputPage, 0, false) === undefined) return RESULT_MEM_CAP;
+    const walkFlush = this.walkFlush;
+    const halves = this.walkHalves;
+    const at = 2 * (this.walkBase + (inputPage & 511));
+    // outputPage < 2^40: bits 19:0 of it are frame-address bits 31:12, the rest bits 51:32
+    const low = this.pageLeafLow | ((outputPage & 0xfffff) << 12);
+    const high = this.pageLeafHigh | Math.floor(outputPage / 0x10_0000);
+    if (halves[at + LOW_HALF] === 0 && halves[at + HIGH_HALF] === 0) {
+      halves[at + HIGH_HALF] = high;
+      if (Atomics.compareExchange(halves, at + LOW_HALF, 0, low) === 0) return walkFlush || this.policy.notPresent ? RESULT_FLUSH : RESULT_NO_FLUSH;
+      // another writer took this very slot meanwhile (outside the disjoint-regions contract):
+      // settle it with the full 64-bit exchange below, last writer wins as with update()
+    } else if (halves[at + LOW_HALF] === low && halves[at + HIGH_HALF] === high) {
+      return walkFlush ? RESULT_FLUSH : RESULT_NO_FLUSH;
+    }
+    const outcome = this.update(inputPage, outputPage, 0, permissions, attributes);
+    return walkFlush && outcome.ok ? RESULT_FLUSH : outcome;
+  }
+
+  /**
+   * unmap() of one 4 KiB page by page number, without BigInt. The present bit goes first (an
+   * atomic exchange of the low half with 0: from then on every walker sees a HOLE), then the now
+   * ignored high half is cleared, so the slot ends all-zero as NOVA leaves it.
+   */
+  unmapPage(inputPage: number): UpdateResult {
+    if (!(inputPage >= 0 && inputPage < this.inputPages && Number.isInteger(inputPage))) return RESULT_BAD_PAR;
+    if (!this.fastLeaves || this.mergeTables) return this.update(inputPage, 0, 0, 0, undefined);
+    if (this.walkTo(inputPage, 0, true) === undefined) return this.walkOutOfMemory ? RESULT_MEM_CAP : RESULT_NO_FLUSH;
+    const walkFlush = this.walkFlush;
+    const halves = this.walkHalves;
+    const at = 2 * (this.walkBase + (inputPage & 511));
+    if (halves[at + LOW_HALF] === 0 && halves[at + HIGH_HALF] === 0) return walkFlush || this.policy.notPresent ? RESULT_FLUSH : RESULT_NO_FLUSH;
+    const old = Atomics.exchange(halves, at + LOW_HALF, 0);
+    halves[at + HIGH_HALF] = 0;
+    // a level-0 slot holds a leaf or nothing; any removed leaf may sit in a TLB
+    return old !== 0 || walkFlush || this.policy.notPresent ? RESULT_FLUSH : RESULT_NO_FLUSH;
+  }
+
+  /**
+   * The output page (frame number) that input page `inputPage` translates to, or -1 when it is
+   * not mapped: a walk without BigInt and without building a Translation, for callers that only
+   * need the address (DMA, the benchmarks). Permissions are not checked; lookup() reports them.
+   */
+  translatePage(inputPage: number): number {
+    if (!(inputPage >= 0 && inputPage < this.inputPages)) return -1;
+    const pageLow = inputPage >>> 0;
+    const pageHigh = Math.floor(inputPage / TWO_POW_32);
+    let level = this.top;
+    let index = Math.floor(inputPage / (this.span[level] as number));
+    let node = this.rootNodes[index >> 9] as TableNode;
+    let halves = node.halves;
+    let base = node.base;
+    index &= 511;
+    for (;;) {
+      const at = 2 * (base + index);
+      const low = halves[at + LOW_HALF] as number;
+      const high = halves[at + HIGH_HALF] as number;
+      if (level > 0) {
+        const child = node.children[index];
+        const record = node.childRecord;
+        const k = RECORD_WORDS * index;
+        if (child !== undefined && low === record[k] && high === record[k + 1]) {
+          halves = child.halves;
+          base = record[k + 2] as number;
+          node = child;
+          level -= 1;
+          index = slotIndex(pageLow, pageHigh, level);
+          continue;
+        }
+      }
+      if (
+        this.leafKnown[level] === true &&
+        (low & ~(this.leafMaskLow[level] as number)) === this.leafBitsLow[level] &&
+        (high & ~(this.leafMaskHigh[level] as number)) === this.leafBitsHigh[level] &&
+        halves[at + LOW_HALF] === low
+      ) {
+        // a leaf with the attribute bits of one decoded before, its low half unchanged after the
+        // high half was read (a concurrent exchange would have changed it first: see unmapPage)
+        const frame = ((high & (this.leafMaskHigh[level] as number)) >>> 0) * 0x10_0000 + ((low & (this.leafMaskLow[level] as number)) >>> 12);
+        return level === 0 ? frame : frame + (inputPage % (this.span[level] as number));
+      }
+      if (low === 0 && high === 0) return -1;
+      // anything else (a table not yet recorded, an unknown leaf): the general walk, which
+      // records and learns what it meets, so the next call stays on this path
+      const translation = this.lookup(BigInt(inputPage) << 12n);
+      return translation === undefined ? -1 : Number(translation.outputAddress >> 12n);
+    }
+  }
+
+  /** mapPage's template: the bits of a 4 KiB leaf with these permissions and attributes minus its frame, as halves */
+  private learnPageLeaf(outputPage: number, permissions: number, attributes: MemoryAttributes): void {
+    const frame = BigInt(outputPage) << 12n;
+    // encoded at the real frame: an address the format rejects throws here, as in update()
+    const bits = this.format.encodeLeaf(frame, 0, permissions, attributes) - frame;
+    this.pageLeafLow = lowHalf(bits);
+    this.pageLeafHigh = highHalf(bits);
+    this.pageLeafPermissions = permissions;
+    this.pageLeafAttributes = attributes;
   }
 
   lookup(input: bigint): Translation | undefined {
@@ -216,11 +349,13 @@ export class RadixPageTable implements TranslationTable {
       const high = halves[at + HIGH_HALF] as number;
       if (level > 0) {
         const child = node.children[index];
-        if (child !== undefined && low === node.childLow[index] && high === node.childHigh[index]) {
+        const record = node.childRecord;
+        const k = RECORD_WORDS * index;
+        if (child !== undefined && low === record[k] && high === record[k + 1]) {
           // the slot still holds the table entry recorded for it: follow it without BigInt
           allowed &= node.childAllowed[index] as number;
-          halves = node.childHalves[index] as Int32Array;
-          base = node.childBase[index] as number;
+          halves = child.halves;
+          base = record[k + 2] as number;
           node = child;
           level -= 1;
           index = slotIndex(pageLow, pageHigh, level);
@@ -473,6 +608,7 @@ export class RadixPageTable implements TranslationTable {
     const pageLow = page >>> 0;
     const pageHigh = Math.floor(page / TWO_POW_32);
     let words = node.slabWords;
+    let slabHalves = node.halves;
     let base = node.base;
     // the path is only needed to merge tables back; storing it costs ~10 % of a map otherwise
     const trackPath = this.mergeTables;
@@ -484,21 +620,25 @@ export class RadixPageTable implements TranslationTable {
       const halves = node.halves;
       const at = 2 * (node.base + index);
       let child = node.children[index];
-      if (child === undefined || halves[at + LOW_HALF] !== node.childLow[index] || halves[at + HIGH_HALF] !== node.childHigh[index]) {
+      const record = node.childRecord;
+      const k = RECORD_WORDS * index;
+      if (child === undefined || halves[at + LOW_HALF] !== record[k] || halves[at + HIGH_HALF] !== record[k + 1]) {
         child = this.descend(node, index, level, removing);
         if (child === undefined) return undefined;
       }
       if (trackPath) this.pathRaw[level] = node.childRaw[index] as bigint;
       // the child's slab view and offset through this node's record: the target's own node
       // object stays untouched
-      words = node.childWords[index] as BigInt64Array;
-      base = node.childBase[index] as number;
+      words = child.slabWords;
+      slabHalves = child.halves;
+      base = node.childRecord[RECORD_WORDS * index + 2] as number;
       node = child;
       level -= 1;
       index = slotIndex(pageLow, pageHigh, level);
     }
     if (trackPath) this.pathView[target] = node.words;
     this.walkBase = base;
+    this.walkHalves = slabHalves;
     return words;
   }
 
@@ -571,13 +711,12 @@ export class RadixPageTable implements TranslationTable {
   private recordChild(node: TableNode, index: number, raw: bigint, childAddress: bigint, level: number): TableNode {
     const child = this.nodeFor(childAddress, level - 1);
     const pathPermissions = this.format.pathPermissions;
-    node.childLow[index] = lowHalf(raw);
-    node.childHigh[index] = highHalf(raw);
+    const k = RECORD_WORDS * index;
+    node.childRecord[k] = lowHalf(raw);
+    node.childRecord[k + 1] = highHalf(raw);
+    node.childRecord[k + 2] = child.base;
     node.childRaw[index] = raw;
     node.childAllowed[index] = pathPermissions === undefined ? -1 : pathPermissions(BigInt.asUintN(64, raw), level);
-    node.childHalves[index] = child.halves;
-    node.childWords[index] = child.slabWords;
-    node.childBase[index] = child.base;
     node.children[index] = child;
     return child;
   }
@@ -887,6 +1026,12 @@ function slotIndex(pageLow: number, pageHigh: number, level: number): number {
   return (pageHigh >>> (shift - 32)) & 511;
 }
 
+/** numbers per slot in TableNode.childRecord: entry low half, entry high half, child base */
+const RECORD_WORDS = 3;
+
+/** walkHalves before the first walk */
+const EMPTY_HALVES = new Int32Array(0);
+
 /** Int32Array index of the low and high 32-bit half of a 64-bit entry on this machine. */
 const LITTLE_ENDIAN = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1;
 const LOW_HALF = LITTLE_ENDIAN ? 0 : 1;
@@ -935,15 +1080,14 @@ class TableNode {
   readonly slabWords: BigInt64Array;
   readonly base: number;
   level: number;
-  childLow: Int32Array;
-  childHigh: Int32Array;
+  /**
+   * per slot, RECORD_WORDS numbers side by side (one cache line holds several slots): the low and
+   * high half of the table entry last seen there, and the base of the child's entries in its slab
+   */
+  childRecord: Int32Array;
   childAllowed: Int32Array;
   childRaw: bigint[];
   children: (TableNode | undefined)[];
-  /** the recorded children's views, so a walk reaches a child's entries without its node */
-  childHalves: (Int32Array | undefined)[];
-  childWords: (BigInt64Array | undefined)[];
-  childBase: Int32Array;
 
   constructor(
     readonly address: bigint,
@@ -958,26 +1102,18 @@ class TableNode {
     this.level = level;
     // level-0 tables hold leaves only: no child records
     const slots = level > 0 ? ENTRIES_PER_TABLE : 0;
-    this.childLow = new Int32Array(slots);
-    this.childHigh = new Int32Array(slots);
+    this.childRecord = new Int32Array(RECORD_WORDS * slots);
     this.childAllowed = new Int32Array(slots);
     this.childRaw = new Array<bigint>(slots).fill(0n);
     this.children = new Array<TableNode | undefined>(slots).fill(undefined);
-    this.childHalves = new Array<Int32Array | undefined>(slots).fill(undefined);
-    this.childWords = new Array<BigInt64Array | undefined>(slots).fill(undefined);
-    this.childBase = new Int32Array(slots);
   }
 
   reset(level: number): void {
     const slots = level > 0 ? ENTRIES_PER_TABLE : 0;
     this.level = level;
-    this.childLow = new Int32Array(slots);
-    this.childHigh = new Int32Array(slots);
+    this.childRecord = new Int32Array(RECORD_WORDS * slots);
     this.childAllowed = new Int32Array(slots);
     this.childRaw = new Array<bigint>(slots).fill(0n);
     this.children = new Array<TableNode | undefined>(slots).fill(undefined);
-    this.childHalves = new Array<Int32Array | undefined>(slots).fill(undefined);
-    this.childWords = new Array<BigInt64Array | undefined>(slots).fill(undefined);
-    this.childBase = new Int32Array(slots);
   }
 }

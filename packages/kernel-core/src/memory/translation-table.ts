@@ -24,7 +24,7 @@ export interface LeafBlock {
 export type UpdateResult =
   | { readonly ok: true; readonly flushNeeded: boolean }
   | { readonly ok: false; readonly status: "MEM_CAP" }
-  /** added by engineer B: an address or order the format cannot express (input beyond inputBits, output beyond outputBits, misaligned, bad permissions) */
+  /** an address or order the format cannot express (input beyond inputBits, output beyond outputBits, misaligned, bad permissions) */
   | { readonly ok: false; readonly status: "BAD_PAR" };
 
 export interface TableMemoryStats {

@@ -94,6 +94,14 @@ export function createUserlandApi(sim: Simulator, ec: EcRuntime, log: (cpu: numb
     now: () => sim.nowNs(),
     log: (line) => log(ec.cpu, line),
     randomU32,
+    // an EC outside a configured domain (the root task, test bodies) owns no devices; the root
+    // task replaces these four for the ECs of domains (boot/root-task.ts)
+    devices: () => [],
+    device: (address) => {
+      throw new NovakitError("NK-DEV-006", `device ${address} is not assigned to the domain of EC ${ec.id}`, { field: "devices" });
+    },
+    domainMemory: () => undefined,
+    physicalMemoryMap: () => ({ domains: [], kernel: [] }),
   };
 }
 

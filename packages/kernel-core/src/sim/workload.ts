@@ -1,4 +1,6 @@
+import type { ZodType } from "zod";
 import type { Status } from "../abi/status.js";
+import type { DeviceHandle, DomainMemoryView, PhysicalMemoryMap } from "./devices/device-api.js";
 
 /**
  * A workload is what the ECs of a configured domain run. Its body is an async function over
@@ -138,6 +140,22 @@ export interface UserlandApi {
   log(line: string): void;
   /** the kernel's seeded PRNG (deterministic per seed) */
   randomU32(): number;
+  /**
+   * the PCI functions assigned to this EC's domain (config `devices`), in
+   * configuration order, as handles a driver programs (sim/devices/device-api.ts). Other
+   * domains' devices are unreachable. Device work costs simulated time, charged to this EC.
+   */
+  devices(): readonly DeviceHandle[];
+  /** this domain's device at "SSSS:BB:DD.F" / "BB:DD.F"; NK-DEV-006 when the domain does not own it */
+  device(address: string): DeviceHandle;
+  /** the domain's own memory: its range (also the IOVAs its devices use) and CPU loads/stores */
+  domainMemory(): DomainMemoryView | undefined;
+  /**
+   * a documented simulator helper, not a NOVA interface: where every domain's memory
+   * and the kernel's tables lie in host-physical memory, which the DMA attack model assumes
+   * an attacker knows. Workloads use it to aim attacks; it grants no access.
+   */
+  physicalMemoryMap(): PhysicalMemoryMap;
 }
 
 export interface WorkloadInstance {
@@ -153,6 +171,13 @@ export interface WorkloadInstance {
 export interface WorkloadDefinition {
   readonly name: string;
   readonly description: string;
+  /**
+   * zod schema of `workloadOptions`: the root task validates the domain's
+   * options before the domain is built (a bad option fails the boot with NK-DEV-050 naming the
+   * field) and hands the parsed options, defaults filled in, to `instance.options`. Parsing
+   * its own output must succeed again (no transforms that change types), so a body may re-parse.
+   */
+  readonly optionsSchema?: ZodType<Readonly<Record<string, unknown>>>;
   /** the body of EC `instance.ecIndex` of a domain */
   run(api: UserlandApi, instance: WorkloadInstance): Promise<void>;
   /**

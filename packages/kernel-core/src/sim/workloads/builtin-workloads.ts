@@ -1,4 +1,6 @@
 import type { WorkloadDefinition } from "../workload.js";
+import { aiTenantWorkload } from "./ai-tenant.js";
+import { compromisedDriverWorkload } from "./compromised-driver.js";
 import { busyLoopWorkload } from "./busy-loop.js";
 import { ipcClientWorkload, ipcServerWorkload } from "./ipc-echo.js";
 import { periodicWorkload } from "./periodic.js";
@@ -9,4 +11,6 @@ export const BUILTIN_WORKLOADS: readonly WorkloadDefinition[] = Object.freeze([
   periodicWorkload,
   ipcServerWorkload,
   ipcClientWorkload,
+  aiTenantWorkload,
+  compromisedDriverWorkload,
 ]);

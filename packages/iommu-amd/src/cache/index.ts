@@ -1,0 +1,4 @@
+export * from "./iotlb.js";
+export * from "./device-table-cache.js";
+export * from "./dte-snapshot.js";
+export * from "./page-directory-cache.js";
