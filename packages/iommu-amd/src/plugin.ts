@@ -76,6 +76,10 @@ export function createIommuAmdPlugin(observer: IommuAmdPluginObserver = {}): Nov
           `SMMU: ${stats.units} unit(s), ${stats.faults} DMA fault(s), ${stats.eventsLogged} event(s) logged, ${stats.eventsDropped} dropped (log full), ${stats.overflowRestarts} overflow restart(s)`,
         );
       });
+      // the same counters for tools (the boot summary, reports): BootResult.pluginReports
+      context.hooks.report.tap(name, (collector) => {
+        if (driver.enabled) collector.file(name, { ...driver.statistics() });
+      });
     },
   });
 }

@@ -38,6 +38,8 @@ export function createTxtLaunchPlugin(observer: TxtLaunchObserver = {}): Novakit
       const options = context.options;
       // relative option paths (mle, root, acm, slb) are relative to the configuration's directory
       let configDir = ".";
+      // what the launch measured, filed on the `report` hook for the boot result (this kernel's only)
+      let figures: Record<string, string> | undefined;
       context.hooks.discover.tapPromise({ name, stage: -100 }, async (discover) => {
         configDir = discover.configDir;
       });
@@ -61,10 +63,17 @@ export function createTxtLaunchPlugin(observer: TxtLaunchObserver = {}): Novakit
             const values = result.pcrs.get(bank);
             kernel.log(`TPM: ${tpm.description} ${bank} PCR17 ${toHex(values?.get(17) ?? new Uint8Array(0)).slice(0, 16)}.. PCR18 ${toHex(values?.get(18) ?? new Uint8Array(0)).slice(0, 16)}.. PCR19 ${toHex(values?.get(19) ?? new Uint8Array(0)).slice(0, 16)}..`);
           }
+          figures = { method: plan.txt ? "txt" : "skinit", tpm: tpm.description, hypervisor: plan.hypervisorSource };
+          for (const bank of banks) {
+            for (const pcr of [17, 18, 19]) figures[`${bank}.pcr${pcr}`] = toHex(result.pcrs.get(bank)?.get(pcr) ?? new Uint8Array(0));
+          }
           observer.onLaunch?.(result);
         } finally {
           await tpm.close();
         }
+      });
+      context.hooks.report.tap(name, (collector) => {
+        if (figures !== undefined) collector.file(name, figures);
       });
     },
   });

@@ -1,5 +1,6 @@
 import type { BootResult } from "@novakit/kernel-core";
 import { dmaIsolationSummary } from "./dma-isolation-summary.js";
+import { measuredLaunchSummary } from "./measured-launch-summary.js";
 
 /** results the DMA section reports (hashes, DMA totals, the attack's breakdown): kept out of the table */
 const DMA_SECTION_RESULT = /^(memory(Sha256|Intact|FramesChangedByOthers)|dma[A-Z]|(victimHost|victimGuest|kernel|unmapped)(Attempts|Aborted)$)/;
@@ -19,7 +20,8 @@ const ms = (ns: number): string => (ns / 1e6).toFixed(3);
 
 /**
  * The human summary after the boot log: one row per domain, the DMA isolation section when
- * domains have devices (dma-isolation-summary.ts), then totals and faults (counted by kind; the
+ * domains have devices (dma-isolation-summary.ts), the measured launch when there was one
+ * (measured-launch-summary.ts), then totals and faults (counted by kind; the
  * first few listed).
  */
 export function bootSummary(result: BootResult): string {
@@ -45,6 +47,7 @@ export function bootSummary(result: BootResult): string {
   const lines = [
     table(rows),
     ...dmaIsolationSummary(result),
+    ...measuredLaunchSummary(result),
     "",
     `simulated ${ms(totalNs)} ms, ${result.stats.hypercalls} hypercalls, ${result.stats.ipcCalls} IPC calls, ${result.stats.contextSwitches} context switches, ${result.stats.objects} objects`,
     `plugins: ${result.plugins.map((plugin) => `${plugin.name}@${plugin.version}`).join(", ")}`,

@@ -23,9 +23,10 @@ export const bootCommand: Command = {
   help: `Usage: novakit boot [CONFIG] [--seed N] [--json] [--quiet] [--tpm URL] [--event-log FILE]
 
 Creates a kernel from the configuration (CONFIG, else novakit.config.* in the working directory,
-else the built-in default: x86_64 on qemu-q35-amd-iommu with three domains), boots it and runs
-the domains for durationMs simulated milliseconds. Prints the boot log, then a summary: CPU time
-per domain, IPC round trips, faults. Same configuration and seed, same output.
+else the built-in default: the shared AI host, two tenant VMs with accelerators and NICs behind the
+AMD IOMMU on qemu-q35-amd-iommu-ai-host), boots it and runs the domains for durationMs simulated
+milliseconds. Prints the boot log, then a summary: CPU time per domain, IPC round trips, DMA
+isolation, the measured launch, faults. Same configuration and seed, same output.
 
 Options:
   --seed N   simulator seed (overrides the configuration's seed)

@@ -60,7 +60,7 @@ describe("novakit boot", () => {
       platform: { memory: { base: string }[] };
       hip: string;
     };
-    expect(Object.keys(result).sort()).toEqual(["configName", "domains", "faults", "hip", "log", "platform", "plugins", "seed", "stats"]);
+    expect(Object.keys(result).sort()).toEqual(["configName", "domains", "faults", "hip", "log", "platform", "pluginReports", "plugins", "seed", "stats"]);
     expect(result["seed"]).toBe(3);
     expect(result.hip).toMatch(/^([0-9a-f]{2})+$/);
     expect(result.platform.memory[0]?.base).toMatch(/^0x[0-9a-f]+$/);

@@ -1,7 +1,7 @@
 import type { BootResult, DomainReport } from "@novakit/kernel-core";
 
-/** The IOMMU plugin's closing line (iommu-amd's shutdown tap), the only place its counters reach the BootResult. */
-const SMMU_TOTALS = /SMMU: (\d+) unit\(s\), (\d+) DMA fault\(s\), (\d+) event\(s\) logged, (\d+) dropped \(log full\), (\d+) overflow restart\(s\)/;
+/** the IOMMU plugin whose counters (filed on the `report` hook) the summary shows */
+const IOMMU_PLUGIN = "@novakit/iommu-amd";
 /** the root task's line for each device it assigned, and its warning for those it could not (boot/root-task.ts#assignDevices) */
 const ASSIGNED = /DMA: (\S+) -> (\S+)$/;
 const UNASSIGNED = /DMA: WARNING (\S+): no IOMMU(?: covers segment \d+)?, DMA of (.+) is NOT isolated$/;
@@ -41,10 +41,11 @@ export function dmaIsolationSummary(result: BootResult): string[] {
   const lines = ["", "DMA isolation"];
   for (const domain of withDevices) lines.push(...domainLines(result, domain, devicesOf.get(domain.name) ?? []));
   for (const attacker of result.domains.filter((domain) => domain.results["attempts"] !== undefined)) lines.push(...attackLines(attacker));
-  const totals = result.log.map((line) => SMMU_TOTALS.exec(line)).find((match) => match !== null);
-  if (totals) {
-    const [, , faults, logged, dropped, restarts] = totals.map(Number);
-    lines.push(`  IOMMU: ${plural(faults ?? 0, "DMA fault")}, ${logged} logged as events, ${dropped} dropped (event log full), ${plural(restarts ?? 0, "overflow restart")}`);
+  const totals = result.pluginReports[IOMMU_PLUGIN];
+  if (totals !== undefined) {
+    lines.push(
+      `  IOMMU: ${plural(count(totals["faults"]), "DMA fault")}, ${count(totals["eventsLogged"])} logged as events, ${count(totals["eventsDropped"])} dropped (event log full), ${plural(count(totals["overflowRestarts"]), "overflow restart")}`,
+    );
   } else {
     lines.push("  IOMMU: none translates DMA (no IOMMU plugin, or nosmmu)");
   }

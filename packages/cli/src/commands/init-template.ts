@@ -1,4 +1,7 @@
-/** The commented novakit.config.ts that `novakit init` writes; it is the default configuration, spelled out. */
+/**
+ * The commented novakit.config.ts that `novakit init` writes: a small starting point (three native
+ * domains on q35) rather than the built-in default's AI host, whose devices need the AI-host profile.
+ */
 export const INIT_TEMPLATE = `// novakit configuration: \`novakit check\` validates it, \`novakit boot\` runs it in the simulator.
 import { defineConfig } from "@novakit/cli";
 
@@ -11,7 +14,8 @@ export default defineConfig({
   platform: "qemu-q35-amd-iommu",
   // plugins by package name or path ("./plugins/x"), optionally with options:
   //   { name: "@novakit/scheduler", options: { ... } }
-  // { name, enabled: false } removes a default plugin (arch, @novakit/scheduler)
+  // { name, enabled: false } removes a default plugin (arch, @novakit/scheduler, and on an AMD
+  // platform with an IVRS @novakit/iommu-amd; NOVA's own switch for that is cmdline "nosmmu")
   plugins: [],
   // NOVA's command line (nosmmu, nopcid, ...); unknown tokens are ignored, as NOVA does
   cmdline: "",

@@ -70,4 +70,22 @@ describe("examples/configs/ai-host", () => {
       ["0000:00:07.0", "trainer"],
     ]);
   }, 60_000);
+
+  it("is a measured launch (SKINIT on this AMD host) whose PCRs are what `measure` predicts", async () => {
+    const dir = await makeProject();
+    const boot = await runIn(dir, ["boot", "--json"]);
+    expect(boot.status).toBe(0);
+    const reports = (JSON.parse(boot.stdout) as { pluginReports: Record<string, Record<string, string>> }).pluginReports;
+    const launch = reports["@novakit/txt-launch"];
+    expect(launch?.["method"]).toBe("skinit");
+    const measure = await runIn(dir, ["measure", "--json"]);
+    expect(measure.status).toBe(0);
+    const predicted = (JSON.parse(measure.stdout) as { pcrs: Record<string, Record<string, string>> }).pcrs;
+    for (const bank of ["sha1", "sha256", "sha384", "sha512"]) {
+      for (const pcr of ["17", "18", "19"]) expect(launch?.[`${bank}.pcr${pcr}`]).toBe(predicted[bank]?.[pcr]);
+    }
+    const human = await runIn(dir, ["boot", "--quiet"]);
+    expect(human.stdout).toContain("Measured launch: AMD SKINIT, TPM embedded");
+    expect(human.stdout).toContain(`sha256 PCR17 ${predicted["sha256"]?.["17"]?.slice(0, 16)}…`);
+  });
 });

@@ -75,6 +75,8 @@ describe("device DMA through the plugin (dma hook) and fault logging (nova.md §
     expect(lines[0]).toContain(`SMMU: amd-vi@0xfed80000 IO_PAGE_FAULT dev 0000:00:1f.2 domain 1 (PD ${rootPd}) address 0x40010000 write flags PR|RW|PE`);
     expect(lines[2]).toContain("IO_PAGE_FAULT dev 0000:00:1f.3 domain 0 address 0x40000000 read");
     expect(result.log.some((line) => line.includes("SMMU: 1 unit(s), 3 DMA fault(s), 3 event(s) logged, 0 dropped"))).toBe(true);
+    // the same counters reach tools through the `report` hook
+    expect(result.pluginReports["@novakit/iommu-amd"]).toMatchObject({ units: 1, faults: 3, eventsLogged: 3, eventsDropped: 0 });
 
     // a device's malformed request is aborted, never thrown; a segment without an IOMMU is untranslated
     const bad = [

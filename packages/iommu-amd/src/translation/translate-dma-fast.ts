@@ -5,7 +5,9 @@ import { MAX_DPT_LEVELS, NEXT_LEVEL_DEFAULT_LEAF, NEXT_LEVEL_EXPLICIT_SIZE } fro
 /** Returned by translateDmaFast when the full walk (translateDma) has to decide. */
 export const NEEDS_FULL_WALK = -1;
 
-const VIEW_SLOTS = 256;
+const VIEW_SLOTS = 1024;
+/** log2(VIEW_SLOTS): the slot is the top bits of a multiplicative hash of the frame number */
+const VIEW_SLOT_BITS = 10;
 const TWO_POW_32 = 2 ** 32;
 const FRAME_SIZE = 4096;
 /** Int32Array halves are the little-endian halves of a 64-bit word only on a little-endian host */
@@ -28,7 +30,9 @@ export class FrameViewCache {
   constructor(readonly memory: PhysicalMemory) {}
 
   view(frame: number): Int32Array | undefined {
-    const slot = frame & (VIEW_SLOTS - 1);
+    // hashed, not the low bits: a device table and the page tables are often allocated at frame
+    // numbers equal modulo a power of two, and would evict each other on every walk
+    const slot = Math.imul(frame | 0, 0x9e3779b1) >>> (32 - VIEW_SLOT_BITS);
     if (this.tags[slot] === frame) return this.views[slot];
     const view = this.memory.frameHalves(frame);
     if (view !== undefined) {

@@ -1,6 +1,6 @@
 import { NovakitError } from "../errors/novakit-error.js";
 import type { NovakitConfig } from "../config/config-types.js";
-import type { CpuContext, DiscoverContext, FaultEvent, PhaseName } from "../hooks/hook-types.js";
+import type { CpuContext, DiscoverContext, FaultEvent, PhaseName, PluginReportValue } from "../hooks/hook-types.js";
 import type { KernelHooks } from "../hooks/kernel-hooks.js";
 import type { KernelServices } from "../hooks/kernel-services.js";
 import type { TapInterceptor } from "../hooks/tap-interceptor.js";
@@ -163,6 +163,12 @@ export async function runBoot(parts: BootParts): Promise<BootResult> {
   hooks.shutdown.call({ timeNs: simulator.nowNs(), reason: "simulation time elapsed" });
   // memory hashes and DMA totals of every domain, after the last device access
   rootTask.finish();
+  const pluginReports: Record<string, Record<string, PluginReportValue>> = {};
+  hooks.report.call({
+    file(plugin, figures) {
+      pluginReports[plugin] = { ...(pluginReports[plugin] ?? {}), ...sortedRecord(figures) };
+    },
+  });
 
   const objects = new KernelStateObjectLayer(state);
   const domains: DomainReport[] = rootTask.domains.map((domain) => {
@@ -205,6 +211,7 @@ export async function runBoot(parts: BootParts): Promise<BootResult> {
       objects: state.objects.size,
     },
     plugins: parts.plugins.map((entry) => ({ name: entry.plugin.name, version: entry.plugin.version })),
+    pluginReports: Object.fromEntries(Object.entries(pluginReports).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))),
   };
 }
 

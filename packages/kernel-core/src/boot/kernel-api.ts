@@ -1,3 +1,4 @@
+import type { PluginReportValue } from "../hooks/hook-types.js";
 import type { NovakitConfig } from "../config/config-types.js";
 import type { FaultEvent } from "../hooks/hook-types.js";
 import type { KernelServices } from "../hooks/kernel-services.js";
@@ -61,6 +62,8 @@ export interface BootResult {
   };
   /** plugin name -> version, in registration order */
   readonly plugins: readonly { readonly name: string; readonly version: string }[];
+  /** what plugins filed on the `report` hook, by plugin name, keys sorted */
+  readonly pluginReports: Readonly<Record<string, Readonly<Record<string, PluginReportValue>>>>;
 }
 
 export interface Kernel {

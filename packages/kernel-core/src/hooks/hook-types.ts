@@ -240,6 +240,17 @@ export interface MeasureEvent {
   readonly eventData?: Uint8Array;
 }
 
+/** A plugin's figures for the boot result (counters, states): what a summary or a report shows. */
+export type PluginReportValue = number | string | boolean;
+
+/**
+ * The `report` hook's collector: each plugin files its figures under its own name once the
+ * simulation ended, so tools read them from BootResult.pluginReports instead of parsing the log.
+ */
+export interface PluginReportCollector {
+  file(plugin: string, figures: Readonly<Record<string, PluginReportValue>>): void;
+}
+
 export interface ShutdownEvent {
   readonly timeNs: number;
   readonly reason: string;

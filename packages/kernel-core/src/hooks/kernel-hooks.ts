@@ -18,6 +18,7 @@ import type {
   MemoryContext,
   ObjectCreatedEvent,
   PhaseName,
+  PluginReportCollector,
   RootContext,
   ShutdownEvent,
   StartContext,
@@ -84,6 +85,8 @@ export function createKernelHooks() {
     measure: new SyncHook<[MeasureEvent]>(["event"]),
     /** the simulation ended */
     shutdown: new SyncHook<[ShutdownEvent]>(["event"]),
+    /** after shutdown: plugins file their figures for BootResult.pluginReports */
+    report: new SyncHook<[PluginReportCollector]>(["collector"]),
   });
 }
 
