@@ -17,6 +17,7 @@ describe("assign_dev (nova.md §4.6) on qemu-q35-amd-iommu", () => {
     const dte: Record<string, readonly bigint[]> = {};
     const references: Record<string, number> = {};
     const commands: Record<string, number> = {};
+    const sbw: Record<string, bigint> = {};
     const { kernel, driver } = await bootIommuKernel({
       rootTask: async (api, { kernel: booted, driver: running }) => {
         const memory = booted.services.physicalMemory;
@@ -44,6 +45,8 @@ describe("assign_dev (nova.md §4.6) on qemu-q35-amd-iommu", () => {
         commands["sameSpace"] = model.stats().commandsProcessed - commands["init"]! - commands["firstAssignment"]!;
         dte["assignedA"] = readCte();
         references["aAssigned"] = refcount(0);
+        // NOVA returns the supported DMA address width: sbw = min(45, 9 * ptl) = 36 for ptl 4 (q35, HATS 0)
+        sbw["first"] = (await api.assignDev(a, Q35_IOMMU_BASE, BigInt(AHCI_BDF))).results[0] ?? -1n;
         statuses["noUnit"] = await dma.assign(a, AHCI_BDF, 0xfee0_0000n);
         statuses["otherSegment"] = (await api.assignDev(a, Q35_IOMMU_BASE, (1n << 16n) | BigInt(AHCI_BDF))).status;
         statuses["badDad"] = (await api.assignDev(a, Q35_IOMMU_BASE, 1n << 32n)).status;
@@ -64,6 +67,7 @@ describe("assign_dev (nova.md §4.6) on qemu-q35-amd-iommu", () => {
         unit.hardware.stallCommands = false;
       },
     });
+    expect(sbw["first"]).toBe(36n);
     expect(statuses).toEqual({
       mapA: Status.SUCCESS,
       mapB: Status.SUCCESS,
@@ -92,7 +96,8 @@ describe("assign_dev (nova.md §4.6) on qemu-q35-amd-iommu", () => {
     // DEVTAB+CW for the first assignment, DEVTAB+PAGES(old)+CW for the move, DEVTAB+CW once the stall ended
     const hardware = driver.units[0]!.hardware;
     expect(hardware.stats?.()).toBeDefined();
-    expect(driver.statistics()).toMatchObject({ units: 1, assignments: 4, invalidationTimeouts: 1 });
+    // the successful assignments, the sbw probe (the same space once more) among them; stalled timed out
+    expect(driver.statistics()).toMatchObject({ units: 1, assignments: 5, invalidationTimeouts: 1 });
     expect(hardware.mmioRead64(MmioRegister.CMD_HEAD)).toBe(hardware.mmioRead64(MmioRegister.CMD_TAIL));
   });
 

@@ -26,7 +26,8 @@ const outcome = (status: Status): HypercallOutcome => ({ status });
  *    compare followed by the two stores cannot be interleaved);
  * 7. o != n: DEVTAB(bdf) (+ PAGES(old domain)) on every unit of the segment, TIMEOUT when the
  *    COMPLETION_WAIT does not arrive in 5 ms ("Faulty HW?"; o's reference is then kept, as NOVA);
- * 8. o's reference dropped last.
+ * 8. o's reference dropped last;
+ * 9. SUCCESS with the supported bit width sbw = min(45, 9 * ptl) in p1 (nova.md §4.6 step 9).
  */
 export function assignDevice(state: DriverState, invocation: HypercallInvocation): HypercallOutcome {
   if (!invocation.callerIsRoot) return outcome(Status.BAD_HYP);
@@ -83,5 +84,5 @@ export function assignDevice(state: DriverState, invocation: HypercallInvocation
     }
   }
   old?.release();
-  return outcome(Status.SUCCESS);
+  return { status: Status.SUCCESS, results: [BigInt(Math.min(45, 9 * state.pageTableLevels))] };
 }
