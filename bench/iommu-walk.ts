@@ -1,5 +1,5 @@
 import { DEFAULT_ATTRIBUTES, FrameAllocator, MemoryPermission, NovakitError, PhysicalMemory, RadixPageTable } from "@novakit/kernel-core";
-import { DeviceTable, FrameViewCache, NEEDS_FULL_WALK, createAmdDptFormat, novaAssignedTranslation, translateDma, translateDmaFast } from "@novakit/iommu-amd";
+import { DeviceTable, NEEDS_FULL_WALK, createAmdDptFormat, novaAssignedTranslation, translateDma, translateDmaFast } from "@novakit/iommu-amd";
 import { result, type BenchResult } from "./bench-result.js";
 import { runNativeBaseline } from "./native-baseline.js";
 
@@ -63,7 +63,6 @@ function requestPages(count: number): Uint16Array {
 
 /** T walks; returns how many gave a wrong result */
 function walk(memory: PhysicalMemory, pages: Uint16Array, count: number): number {
-  const frames = new FrameViewCache(memory);
   const deviceTableBase = Number(DEVICE_TABLE_BASE);
   const iovaBase = Number(IOVA_BASE);
   const paMinusIova = Number(PA_MINUS_IOVA);
@@ -71,7 +70,7 @@ function walk(memory: PhysicalMemory, pages: Uint16Array, count: number): number
   for (let k = 0; k < count; k++) {
     const iova = iovaBase + (pages[k] as number) * 4096 + (k & 0xff8);
     const write = (k & 1) === 1;
-    let physical = translateDmaFast(frames, deviceTableBase, BDF, iova, write, 4);
+    let physical = translateDmaFast(memory, deviceTableBase, BDF, iova, write, 4);
     if (physical === NEEDS_FULL_WALK) {
       const outcome = translateDma({ memory, deviceTableBase: DEVICE_TABLE_BASE, bdf: BDF, iova: BigInt(iova), write });
       physical = outcome.ok ? Number(outcome.physicalAddress) : -1;

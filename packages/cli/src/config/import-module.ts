@@ -1,5 +1,6 @@
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
+import { stop as stopEsbuildService } from "esbuild";
 import { tsImport } from "tsx/esm/api";
 
 /**
@@ -13,6 +14,18 @@ export async function importModule(specifier: string, fromDirectory: string): Pr
   const target = specifier.startsWith("/") ? pathToFileURL(specifier).href : specifier;
   // The parent is a (possibly non-existent) file in the directory: resolution walks up from it.
   const parentURL = pathToFileURL(join(fromDirectory, "novakit-import-parent.js")).href;
-  const namespace: unknown = await tsImport(target, { parentURL });
-  return namespace as Record<string, unknown>;
+  try {
+    return (await tsImport(target, { parentURL })) as Record<string, unknown>;
+  } catch (error) {
+    if (!isDeadEsbuildService(error)) throw error;
+    // tsx compiles through one long-lived esbuild child process. If that child exits (seen under
+    // heavy load: "The service is no longer running: write EPIPE"), esbuild keeps the dead
+    // channel and fails every later call; stop() forgets it, so the retry starts a fresh one.
+    await stopEsbuildService();
+    return (await tsImport(target, { parentURL })) as Record<string, unknown>;
+  }
+}
+
+function isDeadEsbuildService(error: unknown): boolean {
+  return error instanceof Error && error.message.includes("The service is no longer running");
 }

@@ -4,7 +4,7 @@ import { DEFAULT_ATTRIBUTES, FrameAllocator, MemoryPermission, PhysicalMemory, R
 import { createAmdDptFormat } from "../dpt/amd-dpt-format.js";
 import { DeviceTable } from "../device-table/device-table.js";
 import { novaAssignedTranslation } from "../device-table/device-table-entry.js";
-import { FrameViewCache, NEEDS_FULL_WALK, translateDmaFast } from "./translate-dma-fast.js";
+import { NEEDS_FULL_WALK, translateDmaFast } from "./translate-dma-fast.js";
 import { translateDma } from "./translate-dma.js";
 
 const DT_BASE = 0x80_0000n;
@@ -57,7 +57,7 @@ describe("translateDmaFast agrees with translateDma", () => {
             for (let i = 0; i < 512; i++) memory.write64(tableFrame(t) + BigInt(i * 8), value);
           }
           const full = translateDma({ memory, deviceTableBase: DT_BASE, bdf: BDF, iova, write, maxLevels });
-          const fast = translateDmaFast(new FrameViewCache(memory), Number(DT_BASE), BDF, Number(iova), write, maxLevels);
+          const fast = translateDmaFast(memory, Number(DT_BASE), BDF, Number(iova), write, maxLevels);
           if (fast !== NEEDS_FULL_WALK) {
             expect(full.ok).toBe(true);
             expect(full.ok && full.translated).toBe(true);
@@ -76,11 +76,10 @@ describe("translateDmaFast agrees with translateDma", () => {
     table.map(0x8000_0000n, 0x2_0000_0000n, 9, MemoryPermission.R, DEFAULT_ATTRIBUTES);
     const [q0, q1] = novaAssignedTranslation({ pageTableRoot: table.rootAddress, mode: 4, domainId: 1 });
     new DeviceTable(memory, DT_BASE).writeWords(BDF, [q0, q1, 0n, 0n]);
-    const frames = new FrameViewCache(memory);
-    expect(translateDmaFast(frames, Number(DT_BASE), BDF, 0x4000_5123, true, 4)).toBe(0x1_0000_5123);
-    expect(translateDmaFast(frames, Number(DT_BASE), BDF, 0x8012_3456, false, 4)).toBe(0x2_0012_3456);
+    expect(translateDmaFast(memory, Number(DT_BASE), BDF, 0x4000_5123, true, 4)).toBe(0x1_0000_5123);
+    expect(translateDmaFast(memory, Number(DT_BASE), BDF, 0x8012_3456, false, 4)).toBe(0x2_0012_3456);
     // a write to the read-only 2 MiB page and an unmapped page are the full walk's to fault
-    expect(translateDmaFast(frames, Number(DT_BASE), BDF, 0x8012_3456, true, 4)).toBe(NEEDS_FULL_WALK);
-    expect(translateDmaFast(frames, Number(DT_BASE), BDF, 0x4100_0000, false, 4)).toBe(NEEDS_FULL_WALK);
+    expect(translateDmaFast(memory, Number(DT_BASE), BDF, 0x8012_3456, true, 4)).toBe(NEEDS_FULL_WALK);
+    expect(translateDmaFast(memory, Number(DT_BASE), BDF, 0x4100_0000, false, 4)).toBe(NEEDS_FULL_WALK);
   });
 });

@@ -1,13 +1,11 @@
-import type { PhysicalMemory } from "@novakit/kernel-core";
+import { PHYSICAL_CHUNK_SHIFT, type PhysicalMemory } from "@novakit/kernel-core";
 import { DEVICE_TABLE_ENTRIES, DTE_BYTES } from "../device-table/device-table.js";
 import { MAX_DPT_LEVELS, NEXT_LEVEL_DEFAULT_LEAF, NEXT_LEVEL_EXPLICIT_SIZE } from "../dpt/amd-dpt-bits.js";
 
 /** Returned by translateDmaFast when the full walk (translateDma) has to decide. */
 export const NEEDS_FULL_WALK = -1;
 
-const VIEW_SLOTS = 1024;
-/** log2(VIEW_SLOTS): the slot is the top bits of a multiplicative hash of the frame number */
-const VIEW_SLOT_BITS = 10;
+const CHUNK_FRAMES = 2 ** PHYSICAL_CHUNK_SHIFT;
 const TWO_POW_32 = 2 ** 32;
 const FRAME_SIZE = 4096;
 /** Int32Array halves are the little-endian halves of a 64-bit word only on a little-endian host */
@@ -17,30 +15,9 @@ const LEVEL_SPAN: readonly number[] = [2 ** 12, 2 ** 12, 2 ** 21, 2 ** 30, 2 ** 
 /** 2^(12 + 9 * mode): the DMA address space of a DTE Mode (amd-iommu.md §4.1) */
 const MODE_LIMIT: readonly number[] = [0, 2 ** 21, 2 ** 30, 2 ** 39, 2 ** 48, 2 ** 57, 2 ** 64];
 
-/**
- * The frames a walker reads, by frame number, in a small direct-mapped cache of their 32-bit
- * views: a walk step then costs two array reads instead of a Map lookup and a BigInt. Frames
- * never move in PhysicalMemory, so a cached view never goes stale; a frame never written is not
- * cached (it may be written later) and reads as zero.
- */
-export class FrameViewCache {
-  private readonly tags = new Float64Array(VIEW_SLOTS).fill(-1);
-  private readonly views: (Int32Array | undefined)[] = new Array<Int32Array | undefined>(VIEW_SLOTS).fill(undefined);
-
-  constructor(readonly memory: PhysicalMemory) {}
-
-  view(frame: number): Int32Array | undefined {
-    // hashed, not the low bits: a device table and the page tables are often allocated at frame
-    // numbers equal modulo a power of two, and would evict each other on every walk
-    const slot = Math.imul(frame | 0, 0x9e3779b1) >>> (32 - VIEW_SLOT_BITS);
-    if (this.tags[slot] === frame) return this.views[slot];
-    const view = this.memory.frameHalves(frame);
-    if (view !== undefined) {
-      this.tags[slot] = frame;
-      this.views[slot] = view;
-    }
-    return view;
-  }
+/** index of a frame's first 32-bit half inside its chunk's view */
+function frameIndex(frame: number): number {
+  return (frame & (CHUNK_FRAMES - 1)) << 10;
 }
 
 /**
@@ -54,7 +31,7 @@ export class FrameViewCache {
  * same answers.
  */
 export function translateDmaFast(
-  frames: FrameViewCache,
+  memory: PhysicalMemory,
   deviceTableBase: number,
   bdf: number,
   iova: number,
@@ -63,11 +40,15 @@ export function translateDmaFast(
 ): number {
   if (!LITTLE_ENDIAN_HOST || !(iova >= 0 && iova < 2 ** 53) || !(bdf >= 0 && bdf < DEVICE_TABLE_ENTRIES)) return NEEDS_FULL_WALK;
   const dteAddress = deviceTableBase + bdf * DTE_BYTES;
-  const dteFrame = frames.view(Math.floor(dteAddress / FRAME_SIZE));
+  const dteFrameNumber = Math.floor(dteAddress / FRAME_SIZE);
+  // chunks of the first 16 GiB by index (one array read per step), others through chunkHalves
+  const dense = memory.denseChunkHalves;
+  const dteChunk = Math.floor(dteFrameNumber / CHUNK_FRAMES);
+  const dteFrame = dteChunk < dense.length ? dense[dteChunk] : memory.chunkHalves(dteChunk);
   if (dteFrame === undefined) return NEEDS_FULL_WALK;
   // `& 0xfff` rather than `% 4096`: on a double, % is a call to fmod (a bitwise operator takes the
   // low 32 bits, exact for any address below 2^53)
-  const dteAt = (dteAddress & 0xfff) >>> 2;
+  const dteAt = frameIndex(dteFrameNumber) + ((dteAddress & 0xfff) >>> 2);
   const dteLow = dteFrame[dteAt] as number;
   const dteHigh = dteFrame[dteAt + 1] as number;
   // V (bit 0) and TV (bit 1) set, reserved bits 6:2 and 63 clear (§3.1)
@@ -80,19 +61,23 @@ export function translateDmaFast(
   const page = Math.floor(iova / FRAME_SIZE);
   const pageLow = page >>> 0;
   const pageHigh = Math.floor(page / TWO_POW_32);
-  let table = (dteHigh & 0xfffff) * TWO_POW_32 + ((dteLow & 0xfffff000) >>> 0);
+  // frame numbers, not byte addresses: the arithmetic stays in small integers
+  let tableFrame = (dteHigh & 0xfffff) * 0x10_0000 + (dteLow >>> 12);
   let level = mode;
   for (;;) {
-    const view = frames.view(table / FRAME_SIZE);
+    const chunk = Math.floor(tableFrame / CHUNK_FRAMES);
+    const view = chunk < dense.length ? dense[chunk] : memory.chunkHalves(chunk);
     if (view === undefined) return NEEDS_FULL_WALK;
     const shift = 9 * (level - 1);
     const index = shift < 24 ? (pageLow >>> shift) & 511 : shift < 32 ? ((pageLow >>> shift) | (pageHigh << (32 - shift))) & 511 : (pageHigh >>> (shift - 32)) & 511;
-    const low = view[2 * index] as number;
-    const high = view[2 * index + 1] as number;
+    const at = frameIndex(tableFrame) + 2 * index;
+    const low = view[at] as number;
+    const high = view[at + 1] as number;
     if ((low & 1) === 0 || (high & permissionBit) === 0) return NEEDS_FULL_WALK;
     const next = (low >>> 9) & 7;
-    const address = (high & 0xfffff) * TWO_POW_32 + ((low & 0xfffff000) >>> 0);
+    const frame = (high & 0xfffff) * 0x10_0000 + (low >>> 12);
     if (next === NEXT_LEVEL_DEFAULT_LEAF) {
+      const address = frame * FRAME_SIZE;
       if (level === MAX_DPT_LEVELS) return NEEDS_FULL_WALK;
       // a large leaf's frame address is aligned to its size (§4.4): keep the offset inside it
       if (level === 1) return address + (iova & 0xfff);
@@ -106,7 +91,7 @@ export function translateDmaFast(
     if (next === NEXT_LEVEL_EXPLICIT_SIZE || next >= level) return NEEDS_FULL_WALK;
     // skipped levels index address bits 12 + 9 * next .. 12 + 9 * (level - 1) - 1: all zero
     if (next < level - 1 && Math.floor(iova / (LEVEL_SPAN[next + 1] as number)) % 2 ** (9 * (level - 1 - next)) !== 0) return NEEDS_FULL_WALK;
-    table = address;
+    tableFrame = frame;
     level = next;
   }
 }

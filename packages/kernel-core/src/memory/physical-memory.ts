@@ -7,12 +7,18 @@ export const FRAME_SHIFT = 12n;
 export const PHYSICAL_ADDRESS_LIMIT = 1n << 52n;
 
 /**
- * Frames are carved out of SharedArrayBuffer slabs so that table entries can be handed to worker
- * threads and updated with Atomics (reference/nova.md §3.4) without changing this API. A slab of
- * 64 frames keeps the overhead of one SharedArrayBuffer per frame away while a tiny memory stays
- * tiny (only touched frames are backed).
+ * Frames live in SharedArrayBuffer chunks so that table entries can be handed to worker threads
+ * and updated with Atomics (reference/nova.md §3.4) without changing this API. A chunk holds the
+ * 64 frames of one 256 KiB-aligned range of physical addresses, at their offsets: a hardware
+ * walker (chunkHalves) then reaches any frame of a chunk through one view, indexed by frame
+ * number, instead of a view per frame. The operating system backs only the pages of a chunk that
+ * are written, so sparse memory stays cheap.
  */
-const FRAMES_PER_SLAB = 64;
+const FRAMES_PER_CHUNK = 64;
+/** log2 of the frames per chunk: chunk number = frame number >>> PHYSICAL_CHUNK_SHIFT (see chunkHalves) */
+export const PHYSICAL_CHUNK_SHIFT = 6;
+/** chunks below this number (the first 16 GiB) are found by array index, the rest through a Map */
+const DENSE_CHUNKS = 1 << 16;
 
 /**
  * A contiguous range of physical memory backed by a caller-provided SharedArrayBuffer, so that
@@ -26,10 +32,6 @@ export interface SharedMemoryWindow {
   readonly buffer: SharedArrayBuffer;
 }
 
-interface Slab {
-  readonly buffer: SharedArrayBuffer;
-  used: number;
-}
 
 /**
  * Sparse physical memory: the whole 2^52 byte physical address space is addressable, only the
@@ -40,9 +42,14 @@ export class PhysicalMemory {
   /** frame number -> the frame's bytes; BigInt64Array views are cached beside them */
   private readonly frames = new Map<number, Uint8Array>();
   private readonly wordViews = new Map<number, BigInt64Array>();
-  /** Int32Array views of stored frames, made on first request by frameHalves() */
-  private readonly halfViews = new Map<number, Int32Array>();
-  private slab: Slab | undefined;
+  /** chunk number -> its buffer (frames outside a shared window) */
+  private readonly chunks = new Map<number, SharedArrayBuffer>();
+  /**
+   * Int32Array views of whole chunks, made on first request by chunkHalves(): by index for the
+   * chunks of the first 16 GiB (a dense array: a walker's step is one array read), in a Map above
+   */
+  private readonly lowChunkViews: (Int32Array | undefined)[] = [];
+  private readonly chunkViews = new Map<number, Int32Array>();
   private readonly windowFirstFrame: number;
   private readonly windowFrames: number;
 
@@ -137,19 +144,41 @@ export class PhysicalMemory {
   }
 
   /**
-   * The 1024 32-bit halves of frame `frameNumber` (little-endian: element 2i is bits 31:0 of
-   * word i), or undefined when the frame was never written (it reads as zero). For hardware
-   * walkers that read entries without BigInt (the IOMMU's DMA walk); the view stays valid for
-   * the life of this memory, so walkers may cache it. Never creates storage.
+   * The 32-bit halves of chunk `chunkNumber` (frames chunkNumber * 64 .. + 63; frame f's word i
+   * at index ((f & 63) << 10) + 2i, low half first), or undefined when no frame of it was written
+   * or the chunk lies in a shared window (a walker reads those through read64). For
+   * hardware walkers; the view stays valid for the life of this memory. Never creates storage.
    */
-  frameHalves(frameNumber: number): Int32Array | undefined {
-    const cached = this.halfViews.get(frameNumber);
-    if (cached !== undefined) return cached;
-    const words = this.wordViews.get(frameNumber) ?? this.windowWords(frameNumber);
-    if (words === undefined) return undefined;
-    const halves = new Int32Array(words.buffer, words.byteOffset, FRAME_SIZE / 4);
-    this.halfViews.set(frameNumber, halves);
+  chunkHalves(chunkNumber: number): Int32Array | undefined {
+    const low = chunkNumber < DENSE_CHUNKS;
+    if (low && chunkNumber < this.lowChunkViews.length) {
+      const cached = this.lowChunkViews[chunkNumber];
+      if (cached !== undefined) return cached;
+    } else if (!low) {
+      const cached = this.chunkViews.get(chunkNumber);
+      if (cached !== undefined) return cached;
+    }
+    const buffer = this.chunks.get(chunkNumber);
+    if (buffer === undefined) return undefined;
+    const halves = new Int32Array(buffer);
+    if (low) this.setLowChunkView(chunkNumber, halves);
+    else this.chunkViews.set(chunkNumber, halves);
     return halves;
+  }
+
+  /**
+   * The views of the chunks of the first 16 GiB by chunk number (undefined where nothing was
+   * written), for walkers whose step must be one array read: index it below its length, use
+   * chunkHalves() for any other chunk. Live: it grows as memory is written; never mutate it.
+   */
+  get denseChunkHalves(): readonly (Int32Array | undefined)[] {
+    return this.lowChunkViews;
+  }
+
+  private setLowChunkView(chunkNumber: number, halves: Int32Array): void {
+    // grown with undefined, never with holes: the array stays a packed one V8 reads directly
+    while (this.lowChunkViews.length <= chunkNumber) this.lowChunkViews.push(undefined);
+    this.lowChunkViews[chunkNumber] = halves;
   }
 
   private inWindow(frameNumber: number): boolean {
@@ -174,16 +203,17 @@ export class PhysicalMemory {
       this.wordViews.set(frameNumber, new BigInt64Array(this.window.buffer, byteOffset, FRAME_SIZE / 8));
       return windowBytes;
     }
-    let slab = this.slab;
-    if (slab === undefined || slab.used === FRAMES_PER_SLAB) {
-      slab = { buffer: new SharedArrayBuffer(FRAMES_PER_SLAB * FRAME_SIZE), used: 0 };
-      this.slab = slab;
+    const chunkNumber = Math.floor(frameNumber / FRAMES_PER_CHUNK);
+    let buffer = this.chunks.get(chunkNumber);
+    if (buffer === undefined) {
+      buffer = new SharedArrayBuffer(FRAMES_PER_CHUNK * FRAME_SIZE);
+      this.chunks.set(chunkNumber, buffer);
+      if (chunkNumber < DENSE_CHUNKS) this.setLowChunkView(chunkNumber, new Int32Array(buffer));
     }
-    const byteOffset = slab.used * FRAME_SIZE;
-    slab.used += 1;
-    const bytes = new Uint8Array(slab.buffer, byteOffset, FRAME_SIZE);
+    const byteOffset = (frameNumber % FRAMES_PER_CHUNK) * FRAME_SIZE;
+    const bytes = new Uint8Array(buffer, byteOffset, FRAME_SIZE);
     this.frames.set(frameNumber, bytes);
-    this.wordViews.set(frameNumber, new BigInt64Array(slab.buffer, byteOffset, FRAME_SIZE / 8));
+    this.wordViews.set(frameNumber, new BigInt64Array(buffer, byteOffset, FRAME_SIZE / 8));
     return bytes;
   }
 }
