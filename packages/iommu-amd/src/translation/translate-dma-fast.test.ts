@@ -82,4 +82,17 @@ describe("translateDmaFast agrees with translateDma", () => {
     expect(translateDmaFast(memory, Number(DT_BASE), BDF, 0x8012_3456, true, 4)).toBe(NEEDS_FULL_WALK);
     expect(translateDmaFast(memory, Number(DT_BASE), BDF, 0x4100_0000, false, 4)).toBe(NEEDS_FULL_WALK);
   });
+
+  it("walks tables that lie above 16 TiB and above 2^49 (the non-integer chunk paths) to the same answer", () => {
+    for (const tableBase of [0x1000_0000_0000n, 0x4_0000_0000_0000n]) {
+      const memory = new PhysicalMemory();
+      const table = new RadixPageTable(createAmdDptFormat({ levels: 4 }), new FrameAllocator([{ base: tableBase, size: 0x10_0000n }]), memory);
+      table.map(0x4000_0000n, 0x7_0000_0000n, 0, MemoryPermission.R | MemoryPermission.W, DEFAULT_ATTRIBUTES);
+      const [q0, q1] = novaAssignedTranslation({ pageTableRoot: table.rootAddress, mode: 4, domainId: 1 });
+      new DeviceTable(memory, DT_BASE).writeWords(BDF, [q0, q1, 0n, 0n]);
+      const full = translateDma({ memory, deviceTableBase: DT_BASE, bdf: BDF, iova: 0x4000_0abcn, write: true });
+      expect(full.ok && full.physicalAddress).toBe(0x7_0000_0abcn);
+      expect(translateDmaFast(memory, Number(DT_BASE), BDF, 0x4000_0abc, true, 4)).toBe(0x7_0000_0abc);
+    }
+  });
 });
