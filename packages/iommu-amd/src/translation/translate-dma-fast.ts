@@ -53,6 +53,9 @@ function entryFrameIndex(low: number): number {
  * sizes (Next Level 7), addresses at or above 2^53 — so that translateDma, the reference
  * implementation, decides those and builds the fault record. A property test holds the two to the
  * same answers.
+ *
+ * The body is kept small (the rare cases are functions of their own) so that V8 inlines it into
+ * a caller's loop: on this path a call and a double division cost as much as a table read.
  */
 export function translateDmaFast(
   memory: PhysicalMemory,
@@ -62,30 +65,28 @@ export function translateDmaFast(
   write: boolean,
   maxLevels: number,
 ): number {
-  if (!LITTLE_ENDIAN_HOST || !(iova >= 0 && iova < 2 ** 53) || !(bdf >= 0 && bdf < DEVICE_TABLE_ENTRIES)) return NEEDS_FULL_WALK;
-  const dteAddress = deviceTableBase + bdf * DTE_BYTES;
-  // multiplications by exact reciprocals of powers of two: the same values as the divisions, cheaper
-  const dteFrameNumber = Math.floor(dteAddress * (1 / FRAME_SIZE));
+  if (!(iova >= 0 && iova < 2 ** 53) || !(bdf >= 0 && bdf < DEVICE_TABLE_ENTRIES) || !LITTLE_ENDIAN_HOST) return NEEDS_FULL_WALK;
   // chunks of the first 16 GiB by index (one array read per step), others through chunkHalves
   const dense = memory.denseChunkHalves;
-  const dteChunk = chunkOf(dteFrameNumber);
-  const dteFrame = dteChunk < dense.length ? dense[dteChunk] : memory.chunkHalves(dteChunk);
-  if (dteFrame === undefined) return NEEDS_FULL_WALK;
+  const dteAddress = deviceTableBase + bdf * DTE_BYTES;
+  // multiplications by exact reciprocals of powers of two: the same values as the divisions, cheaper
+  const dteFrame = Math.floor(dteAddress * (1 / FRAME_SIZE));
+  const dteChunk = chunkOf(dteFrame);
+  const dteView = dteChunk < dense.length ? dense[dteChunk] : memory.chunkHalves(dteChunk);
+  if (dteView === undefined) return NEEDS_FULL_WALK;
   // `& 0xfff` rather than `% 4096`: on a double, % is a call to fmod (a bitwise operator takes the
   // low 32 bits, exact for any address below 2^53)
-  const dteAt = frameIndex(dteFrameNumber) + ((dteAddress & 0xfff) >>> 2);
-  const dteLow = dteFrame[dteAt] as number;
-  const dteHigh = dteFrame[dteAt + 1] as number;
-  // V (bit 0) and TV (bit 1) set, reserved bits 6:2 and 63 clear (§3.1)
-  if ((dteLow & 0x7f) !== 0x3 || dteHigh < 0) return NEEDS_FULL_WALK;
+  const dteAt = frameIndex(dteFrame) + ((dteAddress & 0xfff) >>> 2);
+  const dteLow = dteView[dteAt] as number;
+  const dteHigh = dteView[dteAt + 1] as number;
   const mode = (dteLow >>> 9) & 7;
-  if (mode === 0 || mode > maxLevels || mode > MAX_DPT_LEVELS) return NEEDS_FULL_WALK;
   // IR is bit 61, IW bit 62: bits 29 and 30 of the high half, in the DTE and in every entry
   const permissionBit = write ? 1 << 30 : 1 << 29;
-  if ((dteHigh & permissionBit) === 0 || iova >= (MODE_LIMIT[mode] as number)) return NEEDS_FULL_WALK;
-  const page = Math.floor(iova * (1 / FRAME_SIZE));
-  const pageLow = page >>> 0;
-  const pageHigh = Math.floor(page * (1 / TWO_POW_32));
+  // V (bit 0) and TV (bit 1) set, reserved bits 6:2 and 63 clear (§3.1); Mode 1..maxLevels; in range (§4.1)
+  if ((dteLow & 0x7f) !== 0x3 || dteHigh < 0 || (dteHigh & permissionBit) === 0) return NEEDS_FULL_WALK;
+  if (mode === 0 || mode > maxLevels || mode > MAX_DPT_LEVELS || iova >= (MODE_LIMIT[mode] as number)) return NEEDS_FULL_WALK;
+  // the low 32 bits of the page number index levels 1-3 and most of 4; deeper ones go out of line
+  const pageLow = Math.floor(iova * (1 / FRAME_SIZE)) >>> 0;
   // the next table as (chunk, index in the chunk's view): small integers, no byte addresses
   let chunk = entryChunk(dteLow, dteHigh);
   let tableIndex = entryFrameIndex(dteLow);
@@ -94,29 +95,42 @@ export function translateDmaFast(
     const view = chunk < dense.length ? dense[chunk] : memory.chunkHalves(chunk);
     if (view === undefined) return NEEDS_FULL_WALK;
     const shift = 9 * (level - 1);
-    const index = shift < 24 ? (pageLow >>> shift) & 511 : shift < 32 ? ((pageLow >>> shift) | (pageHigh << (32 - shift))) & 511 : (pageHigh >>> (shift - 32)) & 511;
-    const at = tableIndex + 2 * index;
+    const at = tableIndex + 2 * (shift < 24 ? (pageLow >>> shift) & 511 : deepIndex(iova, level));
     const low = view[at] as number;
     const high = view[at + 1] as number;
     if ((low & 1) === 0 || (high & permissionBit) === 0) return NEEDS_FULL_WALK;
     const next = (low >>> 9) & 7;
     if (next === NEXT_LEVEL_DEFAULT_LEAF) {
-      const address = (high & 0xfffff) * TWO_POW_32 + ((low & 0xfffff000) >>> 0);
-      if (level === MAX_DPT_LEVELS) return NEEDS_FULL_WALK;
-      // a large leaf's frame address is aligned to its size (§4.4): keep the offset inside it
-      if (level === 1) return address + (iova & 0xfff);
-      if (level <= 3) {
-        const mask = (LEVEL_SPAN[level] as number) - 1;
-        return address - (address & mask) + (iova & mask);
-      }
-      const span = LEVEL_SPAN[level] as number;
-      return address - (address % span) + (iova % span);
+      if (level !== 1) return largeLeaf(low, high, level, iova);
+      return (high & 0xfffff) * TWO_POW_32 + ((low & 0xfffff000) >>> 0) + (iova & 0xfff);
     }
-    if (next === NEXT_LEVEL_EXPLICIT_SIZE || next >= level) return NEEDS_FULL_WALK;
-    // skipped levels index address bits 12 + 9 * next .. 12 + 9 * (level - 1) - 1: all zero
-    if (next < level - 1 && Math.floor(iova / (LEVEL_SPAN[next + 1] as number)) % 2 ** (9 * (level - 1 - next)) !== 0) return NEEDS_FULL_WALK;
+    if (next !== level - 1 && !skipsOnlyZeroBits(next, level, iova)) return NEEDS_FULL_WALK;
     chunk = entryChunk(low, high);
     tableIndex = entryFrameIndex(low);
     level = next;
   }
+}
+
+/** the index into a level-`level` table (level 4 and above) from the whole page number */
+function deepIndex(iova: number, level: number): number {
+  return Math.floor(iova / (LEVEL_SPAN[level] as number)) % 512;
+}
+
+/** a leaf above level 1: its frame address is aligned to its size (§4.4); level 6 holds none */
+function largeLeaf(low: number, high: number, level: number, iova: number): number {
+  if (level === MAX_DPT_LEVELS) return NEEDS_FULL_WALK;
+  const address = (high & 0xfffff) * TWO_POW_32 + ((low & 0xfffff000) >>> 0);
+  const span = LEVEL_SPAN[level] as number;
+  if (level <= 3) return address - (address & (span - 1)) + (iova & (span - 1));
+  return address - (address % span) + (iova % span);
+}
+
+/**
+ * A pointer from level `level` to level `next` below level - 1: valid only when `next` is a real
+ * level under this one and the skipped levels' address bits, 12 + 9 * next .. 12 + 9 * (level - 1)
+ * - 1, are all zero (§4.3); Next Level 7 is an explicit page size, left to the full walk.
+ */
+function skipsOnlyZeroBits(next: number, level: number, iova: number): boolean {
+  if (next === NEXT_LEVEL_EXPLICIT_SIZE || next >= level) return false;
+  return Math.floor(iova / (LEVEL_SPAN[next + 1] as number)) % 2 ** (9 * (level - 1 - next)) === 0;
 }
