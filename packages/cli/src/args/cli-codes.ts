@@ -6,4 +6,6 @@ export const CLI_CODES = Object.freeze({
   refuseOverwrite: "NK-CLI-004",
   writeFailed: "NK-CLI-005",
   badOptionValue: "NK-CLI-006",
+  /** compose: an aarch64 platform NOVA has no BOARD for */
+  noNovaBoard: "NK-CLI-007",
 } as const);

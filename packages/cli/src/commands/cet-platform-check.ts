@@ -1,5 +1,6 @@
 import { NovakitError, type Platform } from "@novakit/kernel-core";
 import { CFP_LEVELS, cetFindings, SECURITY_CET_PLUGIN_NAME, unsupportedLevelError, gateCfpLevel, type CfpLevel } from "@novakit/security-cet";
+import { CLI_CODES } from "../args/cli-codes.js";
 import type { PlatformFinding } from "../config/platform-checks.js";
 import type { PreparedConfiguration } from "../config/prepare-configuration.js";
 
@@ -41,7 +42,7 @@ export function cetPlatformFindings(prepared: PreparedConfiguration, platform: P
  */
 export function novaMakeFlags(prepared: PreparedConfiguration, platform: Platform): string[] {
   const flags = [`ARCH=${prepared.config.arch}`];
-  if (prepared.config.arch !== "x86_64") return flags;
+  if (prepared.config.arch !== "x86_64") return [...flags, `BOARD=${novaBoard(platform)}`];
   const request = cetRequest(prepared);
   const level: CfpLevel = request.cfp ?? "none";
   if (!gateCfpLevel(level, platform.cpu).supported && request.unsupported !== "patch") {
@@ -49,4 +50,20 @@ export function novaMakeFlags(prepared: PreparedConfiguration, platform: Platfor
     throw error;
   }
   return [...flags, `CFP=${level}`];
+}
+
+/**
+ * NOVA's aarch64 BOARD for a platform (reference/nova.md §9: `make ARCH=aarch64 BOARD=<name>`):
+ * `qemu` for QEMU's `virt` machine, `acpi` (NOVA's default) for a machine described by ACPI. Any
+ * other device-tree machine needs its own board port, which Novakit cannot name for it.
+ */
+export function novaBoard(platform: Platform): string {
+  if (platform.name.startsWith("qemu-virt")) return "qemu";
+  if (platform.firmware.kind === "acpi") return "acpi";
+  throw new NovakitError(
+    CLI_CODES.noNovaBoard,
+    `no NOVA aarch64 board is known for platform ${platform.name}: NOVA builds for QEMU virt (BOARD=qemu), ACPI machines (BOARD=acpi) and the SoCs its README lists`,
+    { field: "platform" },
+    "boot it in the simulator as it is; for a NOVA image, pick the BOARD of its SoC by hand",
+  );
 }

@@ -4,9 +4,9 @@ import { discoverAndVerify, prepareConfiguration } from "../config/prepare-confi
 import { stableJsonText } from "../output/canonical-json.js";
 import { writeFileAtomic } from "../output/write-file-atomic.js";
 import { bootableConfiguration } from "./bootable-configuration.js";
+import { composeArtifacts } from "./compose-artifacts.js";
 import type { Command } from "./command.js";
 
-export const BOOTABLE_FILE_NAME = "bootable.json";
 
 export const composeCommand: Command = {
   name: "compose",
@@ -15,10 +15,18 @@ export const composeCommand: Command = {
 
 Validates the configuration, resolves its plugins, discovers the platform and prints the
 bootable configuration: plugin order with versions and options, platform summary, NOVA command
-line, and a content hash (sha256 of the canonical JSON). Same configuration, same bytes.
+line, make flags and a content hash (sha256 of the canonical JSON). Same configuration, same bytes.
+
+With -o DIR it writes what building and booting the real NOVA needs:
+  boot.json           the bootable configuration (stable, content-hashed)
+  build.env           NOVA's make variables: ARCH, BOARD (aarch64), CFP (x86_64)
+  grub.cfg            x86_64: a multiboot2 entry with NOVA's command line (recognised options only)
+  modules.list        the images the boot medium holds, in boot order
+  expected-pcrs.json  with a measured launch: the PCR 17/18/19 values a verifier expects
+Each file is written to a temporary name, then renamed; all are computed before the first is written.
 
 Options:
-  -o, --out DIR  also write DIR/${BOOTABLE_FILE_NAME} (written to a temporary name, then renamed)
+  -o, --out DIR  write the files above into DIR
   --json         print the bootable configuration as JSON (default: a short summary)
   -h, --help     show this help
 `,
@@ -34,10 +42,20 @@ Options:
     const bootable = bootableConfiguration(prepared, platform) as { [key: string]: unknown } & { hash: string };
     const text = stableJsonText(bootable as never);
     const out = values["out"];
-    let written: string | undefined;
+    const written: string[] = [];
     if (typeof out === "string") {
-      written = join(resolve(io.cwd, out), BOOTABLE_FILE_NAME);
-      await writeFileAtomic(written, text);
+      const files = composeArtifacts(prepared, platform, text, {
+        name: prepared.config.name ?? null,
+        arch: prepared.config.arch,
+        hash: bootable.hash,
+        makeFlags: bootable["makeFlags"] as string[],
+        cmdlineOptions: (bootable["cmdline"] as { options: string[] }).options,
+      });
+      for (const [name, content] of files) {
+        const path = join(resolve(io.cwd, out), name);
+        await writeFileAtomic(path, content);
+        written.push(path);
+      }
     }
     if (values["json"] === true) {
       io.stdout(text);
@@ -48,7 +66,7 @@ Options:
     io.stdout(`cmdline: ${JSON.stringify(prepared.config.cmdline ?? "")}\n`);
     io.stdout(`make:    ${(bootable["makeFlags"] as string[]).join(" ")}\n`);
     io.stdout(`hash:    ${bootable.hash}\n`);
-    if (written !== undefined) io.stdout(`wrote ${written}\n`);
+    for (const path of written) io.stdout(`wrote ${path}\n`);
     return 0;
   },
 };

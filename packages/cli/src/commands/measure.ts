@@ -4,7 +4,8 @@ import { discoverAndVerify, prepareConfiguration } from "../config/prepare-confi
 import { colorsFor } from "../io/colors.js";
 import { stableJsonText } from "../output/canonical-json.js";
 import { writeFileAtomic } from "../output/write-file-atomic.js";
-import { EXPECTED_VALUES_FORMAT, eventTypeName, LAUNCH_PCRS, planLaunch, predictSteps, toHex } from "@novakit/txt-launch";
+import { LAUNCH_PCRS } from "@novakit/txt-launch";
+import { expectedValuesJson, predictLaunch } from "./launch-prediction.js";
 import type { Command } from "./command.js";
 import { launchOptionsWith, launchPluginOf, parseBanks } from "./measured-launch-support.js";
 
@@ -46,30 +47,19 @@ Options:
     const root = values["root"];
     const options = launchOptionsWith(entry, { ...(typeof mle === "string" ? { mle } : {}), ...(typeof root === "string" ? { root } : {}) }, io.cwd);
     const banks = parseBanks("measure", typeof values["banks"] === "string" ? values["banks"] : undefined);
-    const plugins = prepared.plugins.map((resolved) => ({ name: resolved.plugin.name, version: resolved.plugin.version, options: resolved.options }));
-    const plan = planLaunch({ config: prepared.config, platform, plugins, options, baseDir: prepared.source.dir, banks });
-    const prediction = predictSteps(plan.steps, banks);
+    const prediction = predictLaunch(prepared, platform, options, banks);
     const out = values["out"];
     if (typeof out === "string") await writeFileAtomic(resolve(io.cwd, out), prediction.log);
-    const pcrs = Object.fromEntries(banks.map((bank) => [bank, Object.fromEntries(LAUNCH_PCRS.map((pcr) => [String(pcr), toHex(prediction.replay.pcrs.get(bank)?.get(pcr) as Uint8Array)]))]));
-    const events = prediction.events.map((event, index) => ({
-      number: index + 1,
-      pcr: event.pcrIndex,
-      type: event.eventType,
-      typeName: eventTypeName(event.eventType),
-      description: plan.steps[index]?.description ?? "",
-      digests: Object.fromEntries([...event.digests].map(([bank, digest]) => [bank, toHex(digest)])),
-    }));
     if (values["json"] === true) {
-      io.stdout(stableJsonText({ format: EXPECTED_VALUES_FORMAT, config: prepared.source.label, platform: platform.name, method: plan.method, banks, hypervisor: plan.hypervisorSource, root: plan.rootSource, pcrs, events }));
+      io.stdout(stableJsonText(expectedValuesJson(prediction, prepared.source.label, platform.name, banks) as never));
       return 0;
     }
     const colors = colorsFor(io);
-    io.stdout(colors.bold(`${prepared.source.label}: ${plan.method === "txt" ? "Intel TXT (GETSEC[SENTER])" : "AMD SKINIT"} on ${platform.name}\n`));
-    io.stdout(`hypervisor: ${plan.hypervisorSource} (${plan.mle.measured.length} bytes measured), root: ${plan.rootSource} (${plan.rootSegment.length} bytes)\n\n`);
-    for (const event of events) io.stdout(`  #${event.number} PCR ${event.pcr} ${event.typeName.padEnd(28)} ${event.description}\n`);
+    io.stdout(colors.bold(`${prepared.source.label}: ${prediction.method === "txt" ? "Intel TXT (GETSEC[SENTER])" : "AMD SKINIT"} on ${platform.name}\n`));
+    io.stdout(`hypervisor: ${prediction.hypervisorSource} (${prediction.hypervisorBytes} bytes measured), root: ${prediction.rootSource} (${prediction.rootBytes} bytes)\n\n`);
+    for (const event of prediction.events) io.stdout(`  #${event.number} PCR ${event.pcr} ${event.typeName.padEnd(28)} ${event.description}\n`);
     io.stdout("\n");
-    for (const bank of banks) for (const pcr of LAUNCH_PCRS) io.stdout(`${bank.padEnd(6)} PCR ${pcr}: ${pcrs[bank]?.[String(pcr)]}\n`);
+    for (const bank of banks) for (const pcr of LAUNCH_PCRS) io.stdout(`${bank.padEnd(6)} PCR ${pcr}: ${prediction.pcrs[bank]?.[String(pcr)]}\n`);
     if (typeof out === "string") io.stdout(`\nexpected event log: ${resolve(io.cwd, out)} (${prediction.log.length} bytes)\n`);
     return 0;
   },
