@@ -115,6 +115,9 @@ export class RadixPageTable implements TranslationTable {
   private pageLeafAttributes: MemoryAttributes | undefined;
   private pageLeafLow = 0;
   private pageLeafHigh = 0;
+  /** set by recordedWalk on success: the level of the leaf found and the path's permission mask */
+  private walkLevel = 0;
+  private walkAllowed = -1;
   /**
    * Linear formats (entry = frame address + attribute bits): per level, the frame-address bits of
    * a leaf as 32-bit halves, and the attribute bits of the last leaf decoded there (halves) with
@@ -263,11 +266,28 @@ export class RadixPageTable implements TranslationTable {
    */
   translatePage(inputPage: number): number {
     if (!(inputPage >= 0 && inputPage < this.inputPages)) return -1;
-    const pageLow = inputPage >>> 0;
-    const pageHigh = Math.floor(inputPage / TWO_POW_32);
+    const found = this.recordedWalk(inputPage);
+    if (found !== WALK_UNDECIDED) return found;
+    // a table not yet recorded or a leaf not yet learnt: the general walk, which records and
+    // learns what it meets, so the next call stays on the recorded path
+    const translation = this.lookup(BigInt(inputPage) << 12n);
+    return translation === undefined ? -1 : Number(translation.outputAddress >> 12n);
+  }
+
+  /**
+   * The walk of translatePage and lookup through the walker's records (TableNode), without BigInt:
+   * the output page of `page`, -1 when an all-zero slot shows it unmapped, or WALK_UNDECIDED when
+   * it meets a slot it has no record or learnt leaf for. On success walkLevel and walkAllowed say
+   * which level's leaf it was and what the tables on the path allow.
+   */
+  private recordedWalk(page: number): number {
+    const pageLow = page >>> 0;
+    const pageHigh = Math.floor(page / TWO_POW_32);
+    let allowed = -1;
     let level = this.top;
-    let index = Math.floor(inputPage / (this.span[level] as number));
+    let index = Math.floor(page / (this.span[level] as number));
     let node = this.rootNodes[index >> 9] as TableNode;
+    // the halves of `node`, carried separately from it
     let halves = node.halves;
     let base = node.base;
     index &= 511;
@@ -280,6 +300,8 @@ export class RadixPageTable implements TranslationTable {
         const record = node.childRecord;
         const k = RECORD_WORDS * index;
         if (child !== undefined && low === record[k] && high === record[k + 1]) {
+          // the slot still holds the table entry recorded for it: follow it without BigInt
+          allowed &= node.childAllowed[index] as number;
           halves = child.halves;
           base = record[k + 2] as number;
           node = child;
@@ -295,15 +317,13 @@ export class RadixPageTable implements TranslationTable {
         halves[at + LOW_HALF] === low
       ) {
         // a leaf with the attribute bits of one decoded before, its low half unchanged after the
-        // high half was read (a concurrent exchange would have changed it first: see unmapPage)
+        // high half was read (a concurrent exchange clears the low half first: see unmapPage)
         const frame = ((high & (this.leafMaskHigh[level] as number)) >>> 0) * 0x10_0000 + ((low & (this.leafMaskLow[level] as number)) >>> 12);
-        return level === 0 ? frame : frame + (inputPage % (this.span[level] as number));
+        this.walkLevel = level;
+        this.walkAllowed = allowed;
+        return level === 0 ? frame : frame + (page % (this.span[level] as number));
       }
-      if (low === 0 && high === 0) return -1;
-      // anything else (a table not yet recorded, an unknown leaf): the general walk, which
-      // records and learns what it meets, so the next call stays on this path
-      const translation = this.lookup(BigInt(inputPage) << 12n);
-      return translation === undefined ? -1 : Number(translation.outputAddress >> 12n);
+      return low === 0 && high === 0 ? -1 : WALK_UNDECIDED;
     }
   }
 
@@ -332,57 +352,37 @@ export class RadixPageTable implements TranslationTable {
       page = Number(input >> 12n);
       pageOffset = Number(input & 0xfffn);
     }
+    const found = this.recordedWalk(page);
+    if (found === -1) return undefined;
+    if (found !== WALK_UNDECIDED) {
+      const level = this.walkLevel;
+      const allowed = this.walkAllowed;
+      let attributes = this.leafAttributes[level] as MemoryAttributes;
+      if ((allowed & PATH_PERMISSION_USER) === 0 && attributes.user) attributes = { ...attributes, user: false };
+      return {
+        // found < 2^40 pages: the byte address is an exact double
+        outputAddress: BigInt(found * FRAME_SIZE + pageOffset),
+        permissions: (this.leafPermissions[level] as number) & allowed & MEMORY_PERMISSIONS_ALL,
+        attributes,
+        order: BITS_PER_LEVEL * level,
+      };
+    }
+    return this.atomicLookup(input, page);
+  }
+
+  /**
+   * lookup's general walk: every entry read as one 64-bit atomic and classified through the
+   * format; tables are recorded and leaves learnt on the way, for the recorded walk next time.
+   */
+  private atomicLookup(input: bigint, page: number): Translation | undefined {
     const pageLow = page >>> 0;
     const pageHigh = Math.floor(page / TWO_POW_32);
     let allowed = -1;
     let level = this.top;
     let index = Math.floor(page / (this.span[level] as number));
     let node = this.rootNodes[index >> 9] as TableNode;
-    // the halves of `node`, carried separately: reaching a last-level table through its parent's
-    // record of them leaves the (cold) node object of that table untouched on the fast path
-    let halves = node.halves;
-    let base = node.base;
     index &= 511;
     for (;;) {
-      const at = 2 * (base + index);
-      const low = halves[at + LOW_HALF] as number;
-      const high = halves[at + HIGH_HALF] as number;
-      if (level > 0) {
-        const child = node.children[index];
-        const record = node.childRecord;
-        const k = RECORD_WORDS * index;
-        if (child !== undefined && low === record[k] && high === record[k + 1]) {
-          // the slot still holds the table entry recorded for it: follow it without BigInt
-          allowed &= node.childAllowed[index] as number;
-          halves = child.halves;
-          base = record[k + 2] as number;
-          node = child;
-          level -= 1;
-          index = slotIndex(pageLow, pageHigh, level);
-          continue;
-        }
-      }
-      if (
-        this.leafKnown[level] === true &&
-        (low & ~(this.leafMaskLow[level] as number)) === this.leafBitsLow[level] &&
-        (high & ~(this.leafMaskHigh[level] as number)) === this.leafBitsHigh[level] &&
-        Atomics.load(halves, at + LOW_HALF) === low
-      ) {
-        // a leaf with the attribute bits of the last one decoded here; the atomic re-read of the
-        // low half guards against pairing halves of two different writes (see TableNode)
-        const frame = ((high & (this.leafMaskHigh[level] as number)) >>> 0) * 0x1_0000_0000 + ((low & (this.leafMaskLow[level] as number)) >>> 0);
-        const span = this.span[level] as number;
-        const offset = level === 0 ? pageOffset : (page - Math.floor(page / span) * span) * FRAME_SIZE + pageOffset;
-        let attributes = this.leafAttributes[level] as MemoryAttributes;
-        if ((allowed & PATH_PERMISSION_USER) === 0 && attributes.user) attributes = { ...attributes, user: false };
-        return {
-          outputAddress: BigInt(frame + offset),
-          permissions: (this.leafPermissions[level] as number) & allowed & MEMORY_PERMISSIONS_ALL,
-          attributes,
-          order: BITS_PER_LEVEL * level,
-        };
-      }
-      // anything else: read the entry as one 64-bit atomic and classify it through the format
       const raw = Atomics.load(node.words, index);
       if (raw === 0n) return undefined;
       const entry = BigInt.asUintN(64, raw);
@@ -391,8 +391,6 @@ export class RadixPageTable implements TranslationTable {
       if (kind === EntryKind.LEAF) return this.decodedTranslation(entry, level, input, allowed);
       const parent = node;
       node = this.recordChild(parent, index, raw, this.addressOf(entry, level), level);
-      halves = node.halves;
-      base = node.base;
       allowed &= parent.childAllowed[index] as number;
       level -= 1;
       index = slotIndex(pageLow, pageHigh, level);
@@ -1029,6 +1027,9 @@ function slotIndex(pageLow: number, pageHigh: number, level: number): number {
 /** numbers per slot in TableNode.childRecord: entry low half, entry high half, child base */
 const RECORD_WORDS = 3;
 
+/** recordedWalk's answer when its records cannot decide (the general walk must) */
+const WALK_UNDECIDED = -2;
+
 /** walkHalves before the first walk */
 const EMPTY_HALVES = new Int32Array(0);
 
@@ -1057,16 +1058,18 @@ function highHalf(word: bigint): number {
  * A record is followed only while the slot holds exactly the recorded value, and a value fully
  * determines the table it points to, so records never go stale; tables torn down or merged simply
  * stop matching. Why two 32-bit reads are enough here (JS has no allocation-free 64-bit atomic
- * load): every write stays one 64-bit atomic, so a torn pair (low half of one value, high half of
- * another) is possible only while the slot changes between the two reads. A torn table pair is
+ * load): tables are installed and present leaves replaced by one 64-bit atomic, and a leaf put
+ * into a hole has its high half written before the compare-and-swap of the low half that makes it
+ * present (mapPage), so a torn pair (low half of one value, high half of another) is possible only
+ * while the slot changes between the two reads. A torn table pair is
  * followed only if it equals a recorded value, i.e. a table pointer this slot really held; using it
  * is the staleness NOVA already allows hardware walkers with paging-structure caches, bounded by
  * the waitlist: a table leaves the tree onto the waitlist and is freed only after the flush
- * (nova.md §3.4). A leaf read as halves re-reads its low half and falls back to a 64-bit atomic
- * load on any change; every other slot content (holes, new tables, unknown leaves) is read with
- * one 64-bit Atomics.load. (Plain reads of an Int32Array over a SharedArrayBuffer are tear-free per
- * element in the ECMAScript memory model; an Atomics.load of one costs ~20 ns on Node 20, a plain
- * read ~2 ns, which is why only the leaf re-read is atomic.)
+ * (nova.md §3.4). A leaf read as halves re-reads its low half after its high half and is used
+ * only when that is unchanged (a removal clears the low half first); every other slot content
+ * (new tables, unknown leaves) goes to the general walk, which reads one 64-bit Atomics.load.
+ * (Plain reads of an Int32Array over a SharedArrayBuffer are tear-free per element in the
+ * ECMAScript memory model; an Atomics.load of one costs 11-70 ns on Node 20, a plain read ~2 ns.)
  */
 interface SlabViews {
   readonly halves: Int32Array;
