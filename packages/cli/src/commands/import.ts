@@ -23,7 +23,7 @@ const MIB = 0x10_0000n;
 const ASSUMED_LOW_RAM_TOP = 0x8000_0000n;
 
 /** What the import learnt, before it is printed or saved. */
-interface ImportResult {
+export interface ImportResult {
   readonly input: string;
   readonly tables: AcpiTableSet;
   readonly profile: PlatformProfile;
@@ -98,7 +98,7 @@ Options:
   },
 };
 
-function importFirmware(input: string, cpuPath: string | undefined): ImportResult {
+export function importFirmware(input: string, cpuPath: string | undefined): ImportResult {
   const tables = readFirmwareTables(input);
   const ivrsTable = tables.find("IVRS");
   const ivrs = ivrsTable === undefined ? undefined : parseIvrs(ivrsTable.bytes, tables.sourceOf(ivrsTable));

@@ -14,18 +14,21 @@ export async function importModule(specifier: string, fromDirectory: string): Pr
   const target = specifier.startsWith("/") ? pathToFileURL(specifier).href : specifier;
   // The parent is a (possibly non-existent) file in the directory: resolution walks up from it.
   const parentURL = pathToFileURL(join(fromDirectory, "novakit-import-parent.js")).href;
-  try {
-    return (await tsImport(target, { parentURL })) as Record<string, unknown>;
-  } catch (error) {
-    if (!isDeadEsbuildService(error)) throw error;
-    // tsx compiles through one long-lived esbuild child process. If that child exits (seen under
-    // heavy load: "The service is no longer running: write EPIPE"), esbuild keeps the dead
-    // channel and fails every later call; stop() forgets it, so the retry starts a fresh one.
-    await stopEsbuildService();
-    return (await tsImport(target, { parentURL })) as Record<string, unknown>;
+  // tsx compiles through one long-lived esbuild child process. If that child exits (seen under
+  // heavy load: "The service is no longer running: write EPIPE"), esbuild keeps the dead channel
+  // and fails every later call; stop() forgets it, so a retry starts a fresh one.
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return (await tsImport(target, { parentURL })) as Record<string, unknown>;
+    } catch (error) {
+      if (attempt === ESBUILD_ATTEMPTS || !isDeadEsbuildService(error)) throw error;
+      await stopEsbuildService();
+    }
   }
 }
 
+const ESBUILD_ATTEMPTS = 3;
+
 function isDeadEsbuildService(error: unknown): boolean {
-  return error instanceof Error && error.message.includes("The service is no longer running");
+  return error instanceof Error && /The service (is no longer running|was stopped)/.test(error.message);
 }
