@@ -9,12 +9,13 @@ import { composeCommand } from "./commands/compose.js";
 import { initCommand } from "./commands/init.js";
 import { importCommand } from "./commands/import.js";
 import { inspectCommand } from "./commands/inspect.js";
+import { matrixCommand } from "./commands/matrix.js";
 import { pluginsCommand } from "./commands/plugins.js";
 import { measureCommand } from "./commands/measure.js";
 import { verifyLogCommand } from "./commands/verify-log.js";
 import type { CliIo } from "./io/cli-io.js";
 
-export const COMMANDS: readonly Command[] = Object.freeze([initCommand, composeCommand, checkCommand, bootCommand, inspectCommand, importCommand, pluginsCommand, cetCommand, measureCommand, verifyLogCommand]);
+export const COMMANDS: readonly Command[] = Object.freeze([initCommand, composeCommand, checkCommand, bootCommand, inspectCommand, importCommand, pluginsCommand, cetCommand, measureCommand, verifyLogCommand, matrixCommand]);
 
 /** The CLI package's version (package.json sits one level above both src/ and dist/). */
 export function cliVersion(): string {

@@ -8,4 +8,6 @@ export const CLI_CODES = Object.freeze({
   badOptionValue: "NK-CLI-006",
   /** compose: an aarch64 platform NOVA has no BOARD for */
   noNovaBoard: "NK-CLI-007",
+  /** matrix: the platform lacks what a scenario needs (e.g. devices for two tenants) */
+  scenarioNotHosted: "NK-CLI-008",
 } as const);
