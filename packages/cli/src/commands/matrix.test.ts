@@ -1,8 +1,10 @@
-import { writeFile } from "node:fs/promises";
+import { readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { makeProject, runIn } from "../test-support/cli-harness.js";
+import { junitReport } from "./junit-report.js";
 import { matrixCombinations } from "./matrix-combinations.js";
+import { runMatrix, shardOf } from "./matrix-run.js";
 
 interface MatrixRow {
   arch: string;
@@ -51,5 +53,47 @@ describe("novakit matrix", () => {
     const run = await runIn(await makeProject(), ["matrix", "--format", "gitlab"]);
     expect(run.status).toBe(2);
     expect(run.stderr).toContain("[NK-CLI-006]");
+  });
+});
+
+describe("novakit matrix run", () => {
+  it("boots a shard in a pool, writes JUnit XML, and boots nothing again while nothing changed", async () => {
+    const dir = await makeProject();
+    // a cache of this test's own, not the checkout's node_modules/.cache
+    const env = { NOVAKIT_CACHE_DIR: join(dir, "cache") };
+    const first = await runIn(dir, ["matrix", "run", "--jobs", "2", "--shard", "1/5", "--junit", "junit.xml"], env);
+    expect(first.stderr).toBe("");
+    expect(first.status).toBe(0);
+    expect(first.stdout).toMatch(/^4 passed \(0 cached\), 0 failed$/m);
+    const junit = await readFile(join(dir, "junit.xml"), "utf8");
+    expect(junit.match(/<testcase /g)).toHaveLength(4);
+    expect(junit).toContain('<testsuite name="novakit matrix" tests="4" failures="0"');
+    const again = await runIn(dir, ["matrix", "run", "--shard", "1/5"], env);
+    expect(again.stdout).toMatch(/^4 passed \(4 cached\), 0 failed$/m);
+    const uncached = await runIn(dir, ["matrix", "run", "--shard", "5/5", "--no-cache"], env);
+    expect(uncached.stdout).toMatch(/^4 passed \(0 cached\), 0 failed$/m);
+  }, 120_000);
+
+  it("reports a combination whose boot fails, with its error", async () => {
+    const dir = await makeProject();
+    const [good] = (await matrixCombinations(dir)).filter((combination) => combination.rejected === undefined);
+    if (good?.config === undefined) throw new Error("no valid combination");
+    const broken = { ...good, config: { ...good.config, domains: [{ ...good.config.domains[0]!, workload: "no-such-workload" }] } };
+    const [outcome] = await runMatrix([broken], { jobs: 1, cacheDir: undefined });
+    expect(outcome?.status).toBe("failed");
+    expect(outcome?.failure).toContain("[NK-CFG-010]");
+    const report = junitReport("s", [{ classname: "c", name: "n<1>", seconds: 0.5, failure: outcome?.failure ?? "" }]);
+    expect(report).toContain('<testcase classname="c" name="n&lt;1&gt;" time="0.500">');
+    expect(report).toContain('failures="1"');
+  }, 60_000);
+
+  it("rejects bad --jobs and --shard values with exit 2", async () => {
+    const dir = await makeProject();
+    for (const argv of [["--jobs", "0"], ["--shard", "3/2"], ["--shard", "x"]]) {
+      const run = await runIn(dir, ["matrix", "run", ...argv]);
+      expect(run.status).toBe(2);
+      expect(run.stderr).toContain("[NK-CLI-006]");
+    }
+    expect(shardOf([1, 2, 3, 4, 5], "2/2")).toEqual([2, 4]);
   });
 });
