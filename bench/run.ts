@@ -15,6 +15,7 @@ import { IOMMU_WALK_BENCH, iommuWalkBench } from "./iommu-walk.js";
 import { IOMMU_TRANSLATE_IOTLB_BENCH, iommuTranslateIotlbBench } from "./iommu-translate-iotlb.js";
 import { IOMMU_ASSIGN_DEV_BENCH, iommuAssignDevBench } from "./iommu-assign-dev.js";
 import { PAGE_TABLE_BENCHES, pageTableBenches } from "./page-tables.js";
+import { MATRIX_ALL_BENCHES, matrixAllBench } from "./matrix-all.js";
 
 /**
  * Novakit's benchmarks. Each prints one result: operations done, wall-clock seconds they took
@@ -75,7 +76,8 @@ async function bootDefault(boots: number): Promise<BenchResult> {
     const kernel = createKernel({ config: prepared.config, plugins: prepared.requests, configDir: prepared.source.dir });
     await kernel.boot();
   }
-  return result("boot.default", boots, process.hrtime.bigint() - start, "100 simulated ms each");
+  const durationMs = (await prepareConfiguration(process.cwd(), undefined)).config.durationMs;
+  return result("boot.default", boots, process.hrtime.bigint() - start, `${durationMs} simulated ms each`);
 }
 
 const { values } = parseArgs({
@@ -97,10 +99,13 @@ const benches: Record<string, () => Promise<BenchResult | BenchFigure>> = {
   // the same workload through AmdIommu.translate with the IOTLB (bench/iommu-translate-iotlb.ts)
   [IOMMU_TRANSLATE_IOTLB_BENCH]: iommuTranslateIotlbBench,
   [IOMMU_ASSIGN_DEV_BENCH]: () => iommuAssignDevBench(Math.max(1000, Math.round(20_000 * scale))),
+  // every valid built-in combination, booted as `novakit matrix run` does (bench/matrix-all.ts)
+  "matrix.all.jobs1": () => matrixAllBench(1),
+  "matrix.all.jobs2": () => matrixAllBench(2),
 };
-// `--only pt` selects every page-table benchmark
+// `--only pt` selects every page-table benchmark, `--only matrix.all` both matrix runs
 const selected = values.only
-  ? values.only.split(",").flatMap((name) => (name === "pt" ? [...PAGE_TABLE_BENCHES] : [name]))
+  ? values.only.split(",").flatMap((name) => (name === "pt" ? [...PAGE_TABLE_BENCHES] : name === "matrix.all" ? [...MATRIX_ALL_BENCHES] : [name]))
   : Object.keys(benches);
 for (const name of selected) {
   const run = benches[name];

@@ -16,3 +16,5 @@ export { CLI_CODES } from "./args/cli-codes.js";
 export { defaultConfig } from "./defaults/default-config.js";
 export { bootableConfiguration, BOOTABLE_FORMAT } from "./commands/bootable-configuration.js";
 export type { Diagnostic } from "./output/diagnostic.js";
+export { matrixCombinations, MATRIX_PLUGIN_SETS, MATRIX_SCENARIOS, type MatrixCombination, type MatrixScenario } from "./commands/matrix-combinations.js";
+export { runMatrix, shardOf, type MatrixOutcome } from "./commands/matrix-run.js";
