@@ -2,7 +2,7 @@ import { existsSync } from "node:fs";
 import { readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { makeProject, runIn } from "../test-support/cli-harness.js";
+import { makeProject, runIn, runInProcess } from "../test-support/cli-harness.js";
 import { EXAMPLE_CONFIGS_DIR, EXAMPLE_PLUGINS_DIR, inWorkingDirectory, linkPackage } from "../test-support/example-configs.js";
 
 /** The parts of `boot --json` these tests read. */
@@ -29,7 +29,10 @@ const cpuNs = (domain: BootJson["domains"][number]): number => domain.scUsedNs.r
  */
 async function runExample(folder: string, argv: readonly string[]): Promise<{ status: number; stdout: string; stderr: string; cwd: string }> {
   const cwd = await makeProject();
-  const run = await inWorkingDirectory(cwd, () => runIn(cwd, [...argv.slice(0, 1), join(EXAMPLE_CONFIGS_DIR, folder), ...argv.slice(1)]));
+  const args = [...argv.slice(0, 1), join(EXAMPLE_CONFIGS_DIR, folder), ...argv.slice(1)];
+  // a TypeScript configuration is loaded in a process of its own (see runInProcess)
+  const typescript = existsSync(join(EXAMPLE_CONFIGS_DIR, folder, "novakit.config.ts"));
+  const run = typescript ? await runInProcess(cwd, args) : await inWorkingDirectory(cwd, () => runIn(cwd, args));
   return { ...run, cwd };
 }
 

@@ -1,7 +1,7 @@
 import { copyFile, readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { CLI_PACKAGE_DIR, makeProject, runIn } from "../test-support/cli-harness.js";
+import { CLI_PACKAGE_DIR, makeProject, runIn, runInProcess } from "../test-support/cli-harness.js";
 
 const GIGABYTE = join(CLI_PACKAGE_DIR, "../arch-x86_64/fixtures/acpidump/Desktop-Gigabyte-Technology-X570-X570-AORUS-MASTER-DBD6D480B744.acpidump.txt");
 const VIRT_DTB = join(CLI_PACKAGE_DIR, "../arch-aarch64/fixtures/qemu-virt-gicv3-el2.dtb");
@@ -20,8 +20,8 @@ describe("novakit init --from FILE", () => {
     // the CPU model is not in the tables: the launch is suggested, not enabled
     expect(config).toContain('// { name: "@novakit/txt-launch", options: { method: "auto" } },');
     expect((JSON.parse(await readFile(join(dir, PROFILE), "utf8")) as { name: string }).name).toBe(PROFILE.replace(/\.profile\.json$/, ""));
-    expect((await runIn(dir, ["check"])).status).toBe(0);
-    const boot = await runIn(dir, ["boot", "--json"]);
+    expect((await runInProcess(dir, ["check"])).status).toBe(0);
+    const boot = await runInProcess(dir, ["boot", "--json"]);
     expect(boot.status).toBe(0);
     expect((JSON.parse(boot.stdout) as { plugins: { name: string }[] }).plugins.map((plugin) => plugin.name)).toContain("@novakit/iommu-amd");
   });
@@ -33,7 +33,7 @@ describe("novakit init --from FILE", () => {
     const config = await readFile(join(dir, "novakit.config.ts"), "utf8");
     expect(config).toContain("the CPU has SVM: a measured launch (SKINIT)");
     expect(config).toMatch(/^ {4}\{ name: "@novakit\/txt-launch", options: \{ method: "auto" \} \},$/m);
-    expect((await runIn(dir, ["check"])).status).toBe(0);
+    expect((await runInProcess(dir, ["check"])).status).toBe(0);
   });
 
   it("starts an AArch64 configuration from a device tree that it names, and boots it", async () => {
@@ -43,7 +43,7 @@ describe("novakit init --from FILE", () => {
     const config = await readFile(join(dir, "novakit.config.ts"), "utf8");
     expect(config).toContain('arch: "aarch64"');
     expect(config).toContain('platform: "./board.dtb"');
-    expect((await runIn(dir, ["boot", "--quiet"])).status).toBe(0);
+    expect((await runInProcess(dir, ["boot", "--quiet"])).status).toBe(0);
   });
 
   it("refuses to overwrite, rejects bad input with a code and writes nothing", async () => {

@@ -1,6 +1,5 @@
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
-import { stop as stopEsbuildService } from "esbuild";
 import { tsImport } from "tsx/esm/api";
 
 /**
@@ -14,21 +13,6 @@ export async function importModule(specifier: string, fromDirectory: string): Pr
   const target = specifier.startsWith("/") ? pathToFileURL(specifier).href : specifier;
   // The parent is a (possibly non-existent) file in the directory: resolution walks up from it.
   const parentURL = pathToFileURL(join(fromDirectory, "novakit-import-parent.js")).href;
-  // tsx compiles through one long-lived esbuild child process. If that child exits (seen under
-  // heavy load: "The service is no longer running: write EPIPE"), esbuild keeps the dead channel
-  // and fails every later call; stop() forgets it, so a retry starts a fresh one.
-  for (let attempt = 1; ; attempt++) {
-    try {
-      return (await tsImport(target, { parentURL })) as Record<string, unknown>;
-    } catch (error) {
-      if (attempt === ESBUILD_ATTEMPTS || !isDeadEsbuildService(error)) throw error;
-      await stopEsbuildService();
-    }
-  }
-}
-
-const ESBUILD_ATTEMPTS = 3;
-
-function isDeadEsbuildService(error: unknown): boolean {
-  return error instanceof Error && /The service (is no longer running|was stopped)/.test(error.message);
+  const namespace: unknown = await tsImport(target, { parentURL });
+  return namespace as Record<string, unknown>;
 }

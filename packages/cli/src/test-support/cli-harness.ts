@@ -1,3 +1,4 @@
+import { execFile } from "node:child_process";
 import { mkdir, mkdtemp, rm, symlink, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
@@ -59,4 +60,20 @@ export function smallConfig(): Record<string, unknown> & { domains: Record<strin
       { name: "batch", kind: "native", memoryMiB: 4, vcpus: 1, cpus: [1], priority: 10, budgetMs: 1, workload: "busy-loop" },
     ],
   };
+}
+
+/**
+ * The CLI in a process of its own (the compiled bin, or its tsx fallback). For runs that load a
+ * TypeScript configuration: tsx compiles it in Node's module-hooks thread through one long-lived
+ * esbuild child, and in a test worker that serves many files that child has been seen to exit
+ * under heavy load ("The service is no longer running"); a fresh process has a fresh one.
+ */
+export function runInProcess(cwd: string, argv: readonly string[]): Promise<CliRun> {
+  const bin = join(CLI_PACKAGE_DIR, "bin", "novakit.js");
+  return new Promise((resolve) => {
+    execFile(process.execPath, [bin, ...argv], { cwd, env: { ...process.env, NO_COLOR: "1" }, maxBuffer: 64 * 1024 * 1024 }, (error, stdout, stderr) => {
+      const status = error === null ? 0 : typeof error.code === "number" ? error.code : 2;
+      resolve({ status, stdout, stderr });
+    });
+  });
 }
