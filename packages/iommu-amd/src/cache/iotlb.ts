@@ -1,4 +1,5 @@
 import type { DmaAddressRange } from "../command/invalidation-range.js";
+import { DomainTaggedCache } from "./domain-tagged-cache.js";
 
 /** One cached translation of a 4 KiB DMA page. */
 export interface IotlbEntry {
@@ -21,62 +22,37 @@ export interface IotlbEntry {
  * only part of a large page leaves the other slices cached (hardware would drop the whole entry);
  * software that invalidates the ranges it changed, as Linux and NOVA do, sees no difference.
  *
- * Bounded: when `capacity` entries are cached the next insertion first drops everything, QEMU's
- * policy (§9.1: the whole IOTLB is flushed at 1024 entries): simple and deterministic.
+ * Bounded as DomainTaggedCache is (QEMU flushes its whole IOTLB at 1024 entries, §9.1).
  */
 export class Iotlb {
-  private readonly domains = new Map<number, Map<number, IotlbEntry>>();
-  private count = 0;
+  private readonly pages: DomainTaggedCache<IotlbEntry>;
 
-  constructor(readonly capacity: number) {}
+  constructor(readonly capacity: number) {
+    this.pages = new DomainTaggedCache(capacity);
+  }
 
   get size(): number {
-    return this.count;
+    return this.pages.size;
   }
 
   lookup(domainId: number, page: number): IotlbEntry | undefined {
-    return this.domains.get(domainId)?.get(page);
+    return this.pages.get(domainId, page);
   }
 
   insert(domainId: number, page: number, entry: IotlbEntry): void {
-    let pages = this.domains.get(domainId);
-    if (pages?.has(page) !== true && this.count >= this.capacity) {
-      this.invalidateAll();
-      pages = undefined;
-    }
-    if (pages === undefined) {
-      pages = new Map();
-      this.domains.set(domainId, pages);
-    }
-    if (!pages.has(page)) this.count += 1;
-    pages.set(page, entry);
+    this.pages.insert(domainId, page, entry);
   }
 
   /** Drop the domain's pages inside `range` (INVALIDATE_IOMMU_PAGES, §5.3). Returns how many were dropped. */
   invalidateRange(domainId: number, range: DmaAddressRange): number {
-    const pages = this.domains.get(domainId);
-    if (pages === undefined) return 0;
     const firstPage = Number(range.first >> 12n);
     const lastPage = Number(range.last >> 12n);
-    let dropped = 0;
-    if (firstPage === 0 && lastPage >= Number((1n << 52n) - 1n)) {
-      dropped = pages.size;
-      this.domains.delete(domainId);
-    } else {
-      for (const page of pages.keys()) {
-        if (page >= firstPage && page <= lastPage) {
-          pages.delete(page);
-          dropped += 1;
-        }
-      }
-    }
-    this.count -= dropped;
-    return dropped;
+    if (firstPage === 0 && lastPage >= Number((1n << 52n) - 1n)) return this.pages.dropDomain(domainId);
+    return this.pages.dropWhere(domainId, (page) => page >= firstPage && page <= lastPage);
   }
 
   /** INVALIDATE_IOMMU_ALL (§5.3). */
   invalidateAll(): void {
-    this.domains.clear();
-    this.count = 0;
+    this.pages.clear();
   }
 }

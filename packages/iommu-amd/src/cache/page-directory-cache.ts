@@ -1,4 +1,5 @@
 import type { DmaAddressRange } from "../command/invalidation-range.js";
+import { DomainTaggedCache } from "./domain-tagged-cache.js";
 
 /** A cached page-directory entry: where the level-`level` table for one address prefix lives. */
 export interface DirectoryEntry {
@@ -20,21 +21,22 @@ export interface DirectoryEntry {
  *
  * Keyed per DomainID by a number: the table's level L (1-5) and the address prefix above the bits
  * it indexes (page >> 9L, below 2^43), packed as prefix * 8 + L (below 2^46: exact in a double).
- * Bounded like the IOTLB: at `capacity` entries the next insertion drops everything.
+ * Bounded like the IOTLB (DomainTaggedCache).
  */
 export class PageDirectoryCache {
-  private readonly domains = new Map<number, Map<number, DirectoryEntry>>();
-  private count = 0;
+  private readonly entries: DomainTaggedCache<DirectoryEntry>;
 
-  constructor(readonly capacity: number) {}
+  constructor(readonly capacity: number) {
+    this.entries = new DomainTaggedCache(capacity);
+  }
 
   get size(): number {
-    return this.count;
+    return this.entries.size;
   }
 
   /** the deepest cached table (lowest level, 1 .. mode-1) that covers `page` in the domain */
   deepest(domainId: number, page: number, mode: number): DirectoryEntry | undefined {
-    const entries = this.domains.get(domainId);
+    const entries = this.entries.entriesOf(domainId);
     if (entries === undefined) return undefined;
     for (let level = 1; level < mode; level++) {
       const entry = entries.get(key(level, page));
@@ -44,43 +46,21 @@ export class PageDirectoryCache {
   }
 
   insert(domainId: number, page: number, entry: DirectoryEntry): void {
-    let entries = this.domains.get(domainId);
-    const at = key(entry.level, page);
-    if (entries?.has(at) !== true && this.count >= this.capacity) {
-      this.invalidateAll();
-      entries = undefined;
-    }
-    if (entries === undefined) {
-      entries = new Map();
-      this.domains.set(domainId, entries);
-    }
-    if (!entries.has(at)) this.count += 1;
-    entries.set(at, entry);
+    this.entries.insert(domainId, key(entry.level, page), entry);
   }
 
   /** Drop the domain's PDEs whose tables cover any address of `range` (INVALIDATE_IOMMU_PAGES, PDE=1). */
   invalidateRange(domainId: number, range: DmaAddressRange): number {
-    const entries = this.domains.get(domainId);
-    if (entries === undefined) return 0;
-    let dropped = 0;
-    for (const [at, entry] of entries) {
+    return this.entries.dropWhere(domainId, (at, entry) => {
       const prefix = BigInt(Math.floor(at / 8));
       const shift = BigInt(12 + 9 * entry.level);
-      const first = prefix << shift;
-      const last = ((prefix + 1n) << shift) - 1n;
-      if (first <= range.last && last >= range.first) {
-        entries.delete(at);
-        dropped += 1;
-      }
-    }
-    this.count -= dropped;
-    return dropped;
+      return prefix << shift <= range.last && ((prefix + 1n) << shift) - 1n >= range.first;
+    });
   }
 
   /** INVALIDATE_IOMMU_ALL (§5.3). */
   invalidateAll(): void {
-    this.domains.clear();
-    this.count = 0;
+    this.entries.clear();
   }
 }
 
