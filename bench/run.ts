@@ -16,6 +16,7 @@ import { IOMMU_TRANSLATE_IOTLB_BENCH, iommuTranslateIotlbBench } from "./iommu-t
 import { IOMMU_ASSIGN_DEV_BENCH, iommuAssignDevBench } from "./iommu-assign-dev.js";
 import { PAGE_TABLE_BENCHES, pageTableBenches } from "./page-tables.js";
 import { MATRIX_ALL_BENCHES, matrixAllBench } from "./matrix-all.js";
+import { CLI_HELP_BENCH, cliHelpBench } from "./cli-help.js";
 
 /**
  * Novakit's benchmarks. Each prints one result: operations done, wall-clock seconds they took
@@ -102,6 +103,8 @@ const benches: Record<string, () => Promise<BenchResult | BenchFigure>> = {
   // every valid built-in combination, booted as `novakit matrix run` does (bench/matrix-all.ts)
   "matrix.all.jobs1": () => matrixAllBench(1),
   "matrix.all.jobs2": () => matrixAllBench(2),
+  // `novakit --help` spawned one process at a time (bench/cli-help.ts)
+  [CLI_HELP_BENCH]: () => cliHelpBench(Math.max(5, Math.round(20 * scale))),
 };
 // `--only pt` selects every page-table benchmark, `--only matrix.all` both matrix runs
 const selected = values.only

@@ -86,9 +86,18 @@ export { runBoot, NOVA_MODEL_VERSION, DEFAULT_DURATION_MS } from "./boot/boot-se
 export { DomainSelector } from "./boot/root-task.js";
 export * from "./boot/memory-space-view.js";
 
+// ---- kernel memory allocation seam: fault injection and frame accounting ----
+export * from "./kernel-state/kernel-allocation-policy.js";
+export * from "./kernel-state/allocation-fault-plan.js";
+export { KernelQuota } from "./kernel-state/kernel-quota.js";
+export { ObjectCost } from "./kernel-state/object-costs.js";
+
 // ---- test kit: a minimal kernel around a plugin under test ----
 export * from "./testkit/test-platform.js";
 export * from "./testkit/test-scheduler.js";
 export * from "./testkit/test-arch-plugin.js";
 export * from "./testkit/boot-test-kernel.js";
 export * from "./testkit/root-helper.js";
+
+// ---- kernel invariants: the checker the stateful fuzzer runs after every step ----
+export * from "./invariants/index.js";

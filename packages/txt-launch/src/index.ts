@@ -9,6 +9,8 @@ export { resolveLaunchMethod, type LaunchMethod, type LaunchMethodOption } from 
 export { hypervisorImageText, rootImageText, hypervisorElf, rootElf, TXT_LAUNCH_PLUGIN_NAME, type ImagePlugin } from "./measure/composed-image.js";
 export type { LaunchStep, DrtmStep, ExtendStep } from "./measure/launch-step.js";
 export { runMeasuredLaunch, launchBanks, measureEventOf, LAUNCH_PCRS, type MeasuredLaunchResult } from "./launch/run-measured-launch.js";
+export { LaunchInterruptedError } from "./launch/launch-interrupted-error.js";
+export { stepName } from "./launch/run-measured-launch.js";
 export { launchMethodFindings } from "./launch/launch-method-findings.js";
 export { digestsOf, extendPcr, toHex } from "./measure/digests.js";
 

@@ -40,6 +40,8 @@ export const LaunchDiagnostic = {
   NO_PLUGIN_LIST: "NK-TXT-017",
   /** a command that needs the measured launch (measure, boot --tpm) on a configuration without it */
   NO_LAUNCH_PLUGIN: "NK-TXT-018",
+  /** the TPM failed mid-launch (no answer within the timeout, garbage, connection gone): measurements not extended */
+  TPM_STOPPED: "NK-TXT-019",
 
   /** the event log ends inside a record */
   LOG_TRUNCATED: "NK-LOG-001",

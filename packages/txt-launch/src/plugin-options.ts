@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { tpmFailureModeSchema } from "./tpm/embedded/tpm-failure-mode.js";
 
 const hexOrNumber = z.union([z.number().int().nonnegative(), z.string().regex(/^0x[0-9a-fA-F]+$/, 'a number or a "0x..." hex string')]);
 
@@ -14,6 +15,10 @@ export const txtLaunchOptionsSchema = z
   .object({
     method: z.enum(["txt", "skinit", "auto"]).default("auto"),
     tpm: z.string().default("embedded"),
+    /** tcp:// TPMs: the per-exchange socket timeout (connect + command + answer), ms; default 5000 */
+    tpmTimeoutMs: z.number().int().min(1).max(600_000).optional(),
+    /** fault injection for the embedded TPM: it dies after some exchanges (tpm/embedded/tpm-failure-mode.ts) */
+    tpmFailure: tpmFailureModeSchema.optional(),
     mle: z.string().optional(),
     root: z.string().optional(),
     acm: z.string().optional(),

@@ -135,7 +135,9 @@ describe("@novakit/txt-launch plugin", () => {
       () => undefined,
       (thrown: unknown) => thrown,
     );
-    expect((error as NovakitError).code).toBe("NK-TPM-009");
+    // the TPM layer's NK-TPM-009 inside the launch's NK-TXT-019, which names what was not extended
+    expect((error as NovakitError).code).toBe("NK-TXT-019");
+    expect((error as NovakitError).message).toMatch(/not extended: PCR 17: .*\(NK-TPM-009/);
     expect(reported).toBe(false);
   });
 });

@@ -1,4 +1,4 @@
-import { definePlugin, NovakitError, type NovakitPlugin } from "@novakit/kernel-core";
+import { definePlugin, NovakitError, type KernelServices, type NovakitPlugin } from "@novakit/kernel-core";
 import { LaunchDiagnostic } from "./launch-diagnostics.js";
 import { toHex } from "./measure/digests.js";
 import { TXT_LAUNCH_PLUGIN_NAME } from "./measure/composed-image.js";
@@ -6,6 +6,7 @@ import { planLaunch } from "./measure/plan-launch.js";
 import { launchBanks, runMeasuredLaunch, type MeasuredLaunchResult } from "./launch/run-measured-launch.js";
 import { txtLaunchOptionsSchema, type TxtLaunchOptions } from "./plugin-options.js";
 import { openTpm } from "./tpm/open-tpm.js";
+import { LaunchInterruptedError } from "./launch/launch-interrupted-error.js";
 import type { Tpm } from "./tpm/tpm.js";
 
 export const TXT_LAUNCH_PLUGIN_VERSION = "0.1.0";
@@ -47,7 +48,12 @@ export function createTxtLaunchPlugin(observer: TxtLaunchObserver = {}): Novakit
         if (launch.plugins === undefined) {
           throw new NovakitError(LaunchDiagnostic.NO_PLUGIN_LIST, "the kernel did not pass the resolved plugin list to the launch phase: the composed image cannot be measured", { field: "plugins" }, "use the kernel-core this plugin was built with");
         }
-        const tpm = (observer.openTpm ?? openTpm)(options.tpm);
+        const tpm = observer.openTpm
+          ? observer.openTpm(options.tpm)
+          : openTpm(options.tpm, {
+              ...(options.tpmFailure !== undefined ? { embedded: { failure: options.tpmFailure } } : {}),
+              ...(options.tpmTimeoutMs !== undefined ? { tcp: { timeoutMs: options.tpmTimeoutMs } } : {}),
+            });
         try {
           const banks = await launchBanks(tpm);
           const plan = planLaunch({ config: launch.config, platform: launch.platform, plugins: launch.plugins, options, baseDir: configDir, banks });
@@ -58,7 +64,13 @@ export function createTxtLaunchPlugin(observer: TxtLaunchObserver = {}): Novakit
           } else {
             kernel.log(`SKINIT: secure loader measured, hypervisor ${plan.mle.measured.length} bytes (${plan.hypervisorSource})`);
           }
-          const result = await runMeasuredLaunch(tpm, plan, (event) => launch.kernel.hooks.measure.call(event));
+          let result: MeasuredLaunchResult;
+          try {
+            result = await runMeasuredLaunch(tpm, plan, (event) => launch.kernel.hooks.measure.call(event));
+          } catch (error) {
+            if (error instanceof LaunchInterruptedError) reportInterruptedLaunch(launch.kernel, error);
+            throw error;
+          }
           for (const bank of banks) {
             const values = result.pcrs.get(bank);
             kernel.log(`TPM: ${tpm.description} ${bank} PCR17 ${toHex(values?.get(17) ?? new Uint8Array(0)).slice(0, 16)}.. PCR18 ${toHex(values?.get(18) ?? new Uint8Array(0)).slice(0, 16)}.. PCR19 ${toHex(values?.get(19) ?? new Uint8Array(0)).slice(0, 16)}..`);
@@ -80,3 +92,10 @@ export function createTxtLaunchPlugin(observer: TxtLaunchObserver = {}): Novakit
 }
 
 export const txtLaunchPlugin = createTxtLaunchPlugin();
+
+/** The boot log and the `fault` hook say which measurements never reached the TPM, before the boot stops. */
+function reportInterruptedLaunch(kernel: KernelServices, error: LaunchInterruptedError): void {
+  kernel.log(`TPM: ${error.tpmDescription} failed during the measured launch (${error.tpmCode})`);
+  for (const measurement of error.notExtended) kernel.log(`TPM: not extended: ${measurement}`);
+  kernel.hooks.fault.call({ kind: "exception", timeNs: kernel.nowNs(), device: `tpm ${error.tpmDescription}`, detail: error.message });
+}

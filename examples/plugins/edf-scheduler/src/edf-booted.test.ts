@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { bootTestKernel, type DomainConfig, type DomainReport } from "@novakit/kernel-core";
+import { bootTestKernel, createTestKernel, NovakitError, type DomainConfig, type DomainReport } from "@novakit/kernel-core";
 import { edfSchedulerPlugin } from "./index.js";
 
 const MS = 1_000_000;
@@ -45,5 +45,16 @@ describe("the EDF scheduler in a booted kernel", () => {
     const control = result.domains.find((entry) => entry.name === "control")!;
     expect(control.results["periods"]).toBe(10);
     expect(control.results["misses"] ?? 0).toBe(0);
+  });
+
+  it("rejects a misspelt option with the kernel's options diagnostic", () => {
+    let error: unknown;
+    try {
+      createTestKernel({ scheduler: edfSchedulerPlugin, schedulerOptions: { budgetScale: 2 }, domains: [busy("only", 1)] });
+    } catch (caught) {
+      error = caught;
+    }
+    expect(error).toBeInstanceOf(NovakitError);
+    expect((error as NovakitError).code).toBe("NK-PLG-010");
   });
 });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { bootTestKernel, type WorkloadDefinition } from "@novakit/kernel-core";
-import { createFaultExporterPlugin, faultEventToJsonLine, MemoryFaultSink } from "./index.js";
+import { bootTestKernel, createTestKernel, NovakitError, type WorkloadDefinition } from "@novakit/kernel-core";
+import { createFaultExporterPlugin, faultEventToJsonLine, faultExporterPlugin, MemoryFaultSink } from "./index.js";
 
 /** A workload that computes a little, then fails: the kernel kills its EC and reports a fault. */
 const crashingWorkload: WorkloadDefinition = {
@@ -31,5 +31,16 @@ describe("the fault exporter in a booted kernel", () => {
       expect(line.kind).toBe("exception");
       expect(line.detail).toContain("deliberate failure");
     }
+  });
+
+  it("rejects a misspelt option with the kernel's options diagnostic", () => {
+    let error: unknown;
+    try {
+      createTestKernel({ plugins: [{ plugin: faultExporterPlugin, options: { file: "faults.jsonl" } }] });
+    } catch (caught) {
+      error = caught;
+    }
+    expect(error).toBeInstanceOf(NovakitError);
+    expect((error as NovakitError).code).toBe("NK-PLG-010");
   });
 });

@@ -1,5 +1,6 @@
 import { NovakitError } from "@novakit/kernel-core";
 import { CLI_CODES } from "../args/cli-codes.js";
+import { parseArchOption } from "../config/arch-option.js";
 import { parseCommandArgs } from "../args/parse-command-args.js";
 import { colorsFor } from "../io/colors.js";
 import { stableJsonText } from "../output/canonical-json.js";
@@ -20,7 +21,7 @@ export function parseSeed(command: string, text: string): number {
 export const bootCommand: Command = {
   name: "boot",
   summary: "boot a configuration in the deterministic simulator",
-  help: `Usage: novakit boot [CONFIG] [--seed N] [--json] [--quiet] [--tpm URL] [--event-log FILE]
+  help: `Usage: novakit boot [CONFIG] [--arch ARCH] [--seed N] [--json] [--quiet] [--tpm URL] [--event-log FILE]
 
 Creates a kernel from the configuration (CONFIG, else novakit.config.* in the working directory,
 else the built-in default: the shared AI host, two tenant VMs with accelerators and NICs behind the
@@ -29,6 +30,8 @@ milliseconds. Prints the boot log, then a summary: CPU time per domain, IPC roun
 isolation, the measured launch, faults. Same configuration and seed, same output.
 
 Options:
+  --arch ARCH  x86_64 or aarch64: the arch of a portable configuration (one with targets) to
+             boot; a configuration with a fixed arch accepts only that one (else exit 2)
   --seed N   simulator seed (overrides the configuration's seed)
   --json     print the BootResult as JSON (bigints as "0x..." strings, the HIP as hex)
   --quiet    leave out the boot log
@@ -41,7 +44,7 @@ Options:
     const { values, positionals } = parseCommandArgs(
       "boot",
       argv,
-      { seed: { type: "string" }, json: { type: "boolean" }, quiet: { type: "boolean" }, tpm: { type: "string" }, "event-log": { type: "string" } },
+      { seed: { type: "string" }, json: { type: "boolean" }, quiet: { type: "boolean" }, tpm: { type: "string" }, "event-log": { type: "string" }, arch: { type: "string" } },
       1,
     );
     if (values["help"] === true) {
@@ -50,8 +53,9 @@ Options:
     }
     const seedText = values["seed"];
     const seed = typeof seedText === "string" ? parseSeed("boot", seedText) : undefined;
+    const arch = parseArchOption("boot", values["arch"]);
     const tpm = values["tpm"];
-    const { result, eventLog } = await bootMeasured(io.cwd, positionals[0], seed, typeof tpm === "string" ? tpm : undefined);
+    const { result, eventLog } = await bootMeasured(io.cwd, positionals[0], seed, typeof tpm === "string" ? tpm : undefined, arch);
     const eventLogPath = values["event-log"];
     if (typeof eventLogPath === "string") {
       if (eventLog === undefined) throw new NovakitError(CLI_CODES.badOptionValue, "boot: --event-log needs a measured launch (the @novakit/txt-launch plugin) in the configuration");

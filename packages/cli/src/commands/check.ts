@@ -1,7 +1,9 @@
 import { checkPlatformConstraints, isNovakitError, NovaCmdline, NovakitError, type NovakitConfig, type Platform, type ResolvedPlugin } from "@novakit/kernel-core";
 import { IommuPluginDiagnostic } from "@novakit/iommu-amd";
 import { parseCommandArgs } from "../args/parse-command-args.js";
+import { parseArchOption } from "../config/arch-option.js";
 import { CONFIG_CODES } from "../config/config-codes.js";
+import { TARGET_CODES } from "../config/target-codes.js";
 import { normalizePciDevice } from "../config/config-schema.js";
 import { readConfigSource, type ConfigSource } from "../config/load-config.js";
 import { platformFindings } from "../config/platform-checks.js";
@@ -15,8 +17,16 @@ import { cetPlatformFindings } from "./cet-platform-check.js";
 import { runIsolationCheck } from "./isolation-check.js";
 import { launchMethodFindings } from "@novakit/txt-launch";
 
-/** Codes that mean the input could not be found at all: a usage error (exit 2), not a failed check. */
-const NOT_CHECKABLE: ReadonlySet<string> = new Set<string>([CONFIG_CODES.fileNotFound, CONFIG_CODES.unsupportedExtension]);
+/**
+ * Codes that mean the input could not be found at all, or not for the arch asked for: a usage
+ * error (exit 2), not a failed check.
+ */
+const NOT_CHECKABLE: ReadonlySet<string> = new Set<string>([
+  CONFIG_CODES.fileNotFound,
+  CONFIG_CODES.unsupportedExtension,
+  TARGET_CODES.archNotSupported,
+  TARGET_CODES.unknownArch,
+]);
 
 /**
  * Every diagnostic for one configuration. Stages stop at the first that fails (a configuration
@@ -52,8 +62,8 @@ async function diagnosticsOf(source: ConfigSource): Promise<Diagnostic[]> {
 export const checkCommand: Command = {
   name: "check",
   summary: "validate a configuration, resolve its plugins, check it against the platform",
-  help: `Usage: novakit check [CONFIG] [--json]
-       novakit check --isolation [CONFIG] [--json]
+  help: `Usage: novakit check [CONFIG] [--arch ARCH] [--json]
+       novakit check --isolation [CONFIG] [--arch ARCH] [--json]
 
 Validates the configuration (CONFIG, else novakit.config.{ts,mts,js,mjs,json} in the working
 directory, else the built-in default), resolves its plugins, discovers the platform and checks
@@ -70,19 +80,22 @@ Options:
   --json     print { ok, config, diagnostics: [{ code, severity, message, file, field, hint }] }
              (with --isolation: the isolation report)
   --isolation  boot and prove DMA isolation (see above)
+  --arch ARCH  x86_64 or aarch64: the arch of a portable configuration (one with targets) to
+             check; a configuration with a fixed arch accepts only that one (else exit 2)
   -h, --help show this help
 `,
   async run(argv, io) {
-    const { values, positionals } = parseCommandArgs("check", argv, { json: { type: "boolean" }, isolation: { type: "boolean" } }, 1);
+    const { values, positionals } = parseCommandArgs("check", argv, { json: { type: "boolean" }, isolation: { type: "boolean" }, arch: { type: "string" } }, 1);
     if (values["help"] === true) {
       io.stdout(this.help);
       return 0;
     }
-    if (values["isolation"] === true) return runIsolationCheck(io, positionals[0], values["json"] === true);
+    const arch = parseArchOption("check", values["arch"]);
+    if (values["isolation"] === true) return runIsolationCheck(io, positionals[0], values["json"] === true, arch);
     let diagnostics: Diagnostic[];
     let label = positionals[0] ?? "";
     try {
-      const source = await readConfigSource(io.cwd, positionals[0]);
+      const source = await readConfigSource(io.cwd, positionals[0], arch);
       label = source.label;
       diagnostics = await collectDiagnostics(source);
     } catch (error) {

@@ -135,7 +135,7 @@ describe("usage, help, exit codes", () => {
   it("unknown command and unknown option exit 2 with one line and a hint", async () => {
     const unknown = await runIn(CLI_PACKAGE_DIR, ["frobnicate"]);
     expect(unknown).toMatchObject({ status: 2, stdout: "" });
-    expect(unknown.stderr).toBe('novakit: error: unknown command "frobnicate" [NK-CLI-001]\n  hint: commands: init, compose, check, boot, inspect, import, plugins, cet, measure, verify-log, matrix\n');
+    expect(unknown.stderr).toBe('novakit: error: unknown command "frobnicate" [NK-CLI-001]\n  hint: commands: init, compose, check, boot, inspect, report, import, plugins, plugin, cet, measure, verify-log, matrix\n');
     const option = await runIn(CLI_PACKAGE_DIR, ["check", "--fast"]);
     expect(option.status).toBe(2);
     expect(option.stderr).toMatch(/^novakit: error: check: Unknown option '--fast'.*\[NK-CLI-002\]/);

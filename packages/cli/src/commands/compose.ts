@@ -1,5 +1,6 @@
 import { join, resolve } from "node:path";
 import { parseCommandArgs } from "../args/parse-command-args.js";
+import { parseArchOption } from "../config/arch-option.js";
 import { discoverAndVerify, prepareConfiguration } from "../config/prepare-configuration.js";
 import { stableJsonText } from "../output/canonical-json.js";
 import { writeFileAtomic } from "../output/write-file-atomic.js";
@@ -11,7 +12,7 @@ import type { Command } from "./command.js";
 export const composeCommand: Command = {
   name: "compose",
   summary: "resolve a configuration into a bootable configuration (stable JSON with a hash)",
-  help: `Usage: novakit compose [CONFIG] [-o DIR] [--json]
+  help: `Usage: novakit compose [CONFIG] [--arch ARCH] [-o DIR] [--json]
 
 Validates the configuration, resolves its plugins, discovers the platform and prints the
 bootable configuration: plugin order with versions and options, platform summary, NOVA command
@@ -26,17 +27,19 @@ With -o DIR it writes what building and booting the real NOVA needs:
 Each file is written to a temporary name, then renamed; all are computed before the first is written.
 
 Options:
+  --arch ARCH    x86_64 or aarch64: the arch of a portable configuration (one with targets) to
+                 compose; a configuration with a fixed arch accepts only that one (else exit 2)
   -o, --out DIR  write the files above into DIR
   --json         print the bootable configuration as JSON (default: a short summary)
   -h, --help     show this help
 `,
   async run(argv, io) {
-    const { values, positionals } = parseCommandArgs("compose", argv, { out: { type: "string", short: "o" }, json: { type: "boolean" } }, 1);
+    const { values, positionals } = parseCommandArgs("compose", argv, { out: { type: "string", short: "o" }, json: { type: "boolean" }, arch: { type: "string" } }, 1);
     if (values["help"] === true) {
       io.stdout(this.help);
       return 0;
     }
-    const prepared = await prepareConfiguration(io.cwd, positionals[0]);
+    const prepared = await prepareConfiguration(io.cwd, positionals[0], parseArchOption("compose", values["arch"]));
     // A bootable configuration must not contain what `check` calls an error (warnings are fine).
     const { platform } = await discoverAndVerify(prepared);
     const bootable = bootableConfiguration(prepared, platform) as { [key: string]: unknown } & { hash: string };

@@ -18,6 +18,7 @@ const EXAMPLES = [
   { folder: "third-party-plugins", file: "novakit.config.json", domains: ["a", "b"] },
   { folder: "x86-typescript", file: "novakit.config.ts", domains: ["echo", "caller", "control-loop"] },
   { folder: "aarch64-basic", file: "novakit.config.json", domains: ["server", "client", "guest"] },
+  { folder: "two-domains", file: "novakit.config.json", domains: ["echo", "caller"] },
 ] as const;
 
 const cpuNs = (domain: BootJson["domains"][number]): number => domain.scUsedNs.reduce((sum, ns) => sum + ns, 0);

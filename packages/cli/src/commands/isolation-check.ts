@@ -1,4 +1,4 @@
-import { createKernel, type BootResult, type NovakitConfig, type NovakitKernel } from "@novakit/kernel-core";
+import { createKernel, type Arch, type BootResult, type NovakitConfig, type NovakitKernel } from "@novakit/kernel-core";
 import { discoverAndVerify, prepareConfiguration } from "../config/prepare-configuration.js";
 import type { CliIo } from "../io/cli-io.js";
 import { colorsFor } from "../io/colors.js";
@@ -52,8 +52,8 @@ export function formatIsolationReport(report: IsolationReport): string {
  * refused when the ordinary checks fail), then walks what every DMA-capable device can reach.
  * Exit status 0 isolated, 1 violations.
  */
-export async function runIsolationCheck(io: CliIo, named: string | undefined, json: boolean): Promise<number> {
-  const { kernel, result, config, label } = await bootForIsolation(io.cwd, named);
+export async function runIsolationCheck(io: CliIo, named: string | undefined, json: boolean, arch?: Arch): Promise<number> {
+  const { kernel, result, config, label } = await bootForIsolation(io.cwd, named, arch);
   const report = isolationReport(kernel, result, config);
   if (json) {
     io.stdout(stableJsonText(toJsonValue({ config: label, ...report })));
@@ -69,8 +69,9 @@ export async function runIsolationCheck(io: CliIo, named: string | undefined, js
 export async function bootForIsolation(
   cwd: string,
   named: string | undefined,
+  arch?: Arch,
 ): Promise<{ readonly kernel: NovakitKernel; readonly result: BootResult; readonly config: NovakitConfig; readonly label: string }> {
-  const prepared = await prepareConfiguration(cwd, named);
+  const prepared = await prepareConfiguration(cwd, named, arch);
   await discoverAndVerify(prepared);
   const kernel = createKernel({ config: prepared.config, plugins: prepared.requests, configDir: prepared.source.dir, configFile: prepared.source.label });
   return { kernel, result: await kernel.boot(), config: prepared.config, label: prepared.source.label };

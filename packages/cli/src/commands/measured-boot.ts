@@ -1,4 +1,4 @@
-import { createKernel, type BootResult, type MeasureEvent } from "@novakit/kernel-core";
+import { createKernel, type Arch, type BootResult, type MeasureEvent } from "@novakit/kernel-core";
 import { encodeEventLog, HASH_ALGORITHMS, specIdFor, type HashAlgorithm, type TcgPcrEvent2 } from "@novakit/txt-launch";
 import { discoverAndVerify, prepareConfiguration } from "../config/prepare-configuration.js";
 import { launchPluginOf, requestsWithLaunchOptions } from "./measured-launch-support.js";
@@ -16,8 +16,8 @@ export interface MeasuredBoot {
  * create, boot), with the launch plugin's `tpm` option set from --tpm, and the `measure` hook
  * recorded so the event log can be written next to the result.
  */
-export async function bootMeasured(cwd: string, named: string | undefined, seed: number | undefined, tpm: string | undefined): Promise<MeasuredBoot> {
-  const prepared = await prepareConfiguration(cwd, named);
+export async function bootMeasured(cwd: string, named: string | undefined, seed: number | undefined, tpm: string | undefined, arch?: Arch): Promise<MeasuredBoot> {
+  const prepared = await prepareConfiguration(cwd, named, arch);
   if (tpm !== undefined) launchPluginOf(prepared, "boot --tpm");
   await discoverAndVerify(prepared);
   const kernel = createKernel({

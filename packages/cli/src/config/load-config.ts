@@ -1,6 +1,7 @@
 import { readFile } from "node:fs/promises";
 import { dirname, relative } from "node:path";
-import { NovakitError } from "@novakit/kernel-core";
+import { NovakitError, type Arch } from "@novakit/kernel-core";
+import { selectArchTarget } from "./arch-targets.js";
 import { defaultConfig } from "../defaults/default-config.js";
 import { CONFIG_CODES } from "./config-codes.js";
 import { findConfigFile } from "./find-config-file.js";
@@ -24,13 +25,15 @@ export const BUILT_IN_CONFIG_LABEL = "built-in default configuration";
 
 /**
  * Finds and reads the configuration: a named file or directory, else novakit.config.* in the
- * working directory, else the built-in default configuration.
+ * working directory, else the built-in default configuration. `arch` (the `--arch` option)
+ * selects one arch of a portable configuration, or must equal a fixed one (arch-targets.ts); the
+ * value returned is then a plain one-arch configuration.
  */
-export async function readConfigSource(cwd: string, named: string | undefined): Promise<ConfigSource> {
+export async function readConfigSource(cwd: string, named: string | undefined, arch?: Arch): Promise<ConfigSource> {
   const path = findConfigFile(cwd, named);
-  if (path === undefined) return { value: defaultConfig, label: BUILT_IN_CONFIG_LABEL, dir: cwd };
+  if (path === undefined) return { value: selectArchTarget(defaultConfig, BUILT_IN_CONFIG_LABEL, arch), label: BUILT_IN_CONFIG_LABEL, dir: cwd };
   const label = relative(cwd, path) || path;
-  return { value: await readConfigValue(path, label), path, label, dir: dirname(path) };
+  return { value: selectArchTarget(await readConfigValue(path, label), label, arch), path, label, dir: dirname(path) };
 }
 
 async function readConfigValue(path: string, label: string): Promise<unknown> {

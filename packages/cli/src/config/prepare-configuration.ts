@@ -1,5 +1,6 @@
 import {
   checkPlatformConstraints,
+  type Arch,
   createKernel,
   NovakitError,
   resolvePlugins,
@@ -24,9 +25,9 @@ export interface PreparedConfiguration {
   readonly plugins: readonly ResolvedPlugin[];
 }
 
-/** Load → validate → find plugins → resolve; throws the first NovakitError. */
-export async function prepareConfiguration(cwd: string, named: string | undefined): Promise<PreparedConfiguration> {
-  const source = await readConfigSource(cwd, named);
+/** Load (for `arch`, when given: see readConfigSource) → validate → find plugins → resolve; throws the first NovakitError. */
+export async function prepareConfiguration(cwd: string, named: string | undefined, arch?: Arch): Promise<PreparedConfiguration> {
+  const source = await readConfigSource(cwd, named, arch);
   return prepareFromSource(source, parseConfigOrThrow(source.value, source.label));
 }
 

@@ -43,7 +43,8 @@ function describeValue(value: unknown): string {
   return String(value);
 }
 
-function issueToError(issue: Issue, file: string): NovakitError {
+/** One zod issue as our diagnostic (also used for the `targets` section, whose issues carry the full path). */
+export function issueToError(issue: Issue, file: string): NovakitError {
   const field = formatFieldPath(issue.path);
   switch (issue.code) {
     case "unrecognized_keys": {

@@ -37,6 +37,8 @@ export interface IommuAmdStatistics {
   readonly invalidationTimeouts: number;
   /** successful device table swaps (assign_dev) */
   readonly assignments: number;
+  /** unmapped DMA blocks whose invalidation timed out, their page tables kept quarantined */
+  readonly quarantinedBlocks: number;
 }
 
 /**
@@ -146,6 +148,7 @@ export class AmdIommuDriver {
       commandQueueRestarts: counters.commandQueueRestarts,
       invalidationTimeouts: counters.invalidationTimeouts,
       assignments: counters.assignments,
+      quarantinedBlocks: counters.quarantinedBlocks,
     };
   }
 }

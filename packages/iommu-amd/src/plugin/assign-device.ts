@@ -1,6 +1,6 @@
 import { Status, type HypercallInvocation, type HypercallOutcome } from "@novakit/kernel-core";
 import { novaAssignedTranslation } from "../device-table/device-table-entry.js";
-import type { DeviceAssignment, DriverState } from "./driver-state.js";
+import type { DeviceAssignment, DriverState, SupersededAssignment } from "./driver-state.js";
 import { formatSbdf } from "./fault-report.js";
 import { invalidateDevtabEntry, invalidateDomainPages, type CommandWords } from "./nova-commands.js";
 
@@ -25,8 +25,12 @@ const outcome = (status: Status): HypercallOutcome => ({ status });
  *    drops n's reference and answers BAD_PAR (the simulator runs one hypercall at a time, so a
  *    compare followed by the two stores cannot be interleaved);
  * 7. o != n: DEVTAB(bdf) (+ PAGES(old domain)) on every unit of the segment, TIMEOUT when the
- *    COMPLETION_WAIT does not arrive in 5 ms ("Faulty HW?"; o's reference is then kept, as NOVA);
- * 8. o's reference dropped last;
+ *    COMPLETION_WAIT does not arrive in 5 ms ("Faulty HW?"; o's reference is then kept, as NOVA).
+ *    The DTE already holds n, but the unit may still use o's cached entry: o's reference and its
+ *    domain's use count (so unmaps from o still invalidate) stay with the device's record as
+ *    "unsettled", and the next assign_dev of the device repeats DEVTAB + PAGES for each of them,
+ *    even for the same space, so a retry after the unit recovered really invalidates;
+ * 8. o's reference (and every unsettled one) dropped last, once the invalidation completed;
  * 9. SUCCESS with the supported bit width sbw = min(45, 9 * ptl) in p1 (nova.md §4.6 step 9).
  */
 export function assignDevice(state: DriverState, invocation: HypercallInvocation): HypercallOutcome {
@@ -67,22 +71,38 @@ export function assignDevice(state: DriverState, invocation: HypercallInvocation
   // quadword 1 first: quadword 0 holds V/TV, so the entry never pairs the new V with the old rest
   memory.write64(at + 8n, next[1]);
   memory.write64(at, next[0]);
-  const assignment: DeviceAssignment = { spaceId: target.id, domainId, cte: [next[0], next[1]], release: releaseNew };
-  state.assignments.set(sbdf, assignment);
   state.countDomainUse(segment, domainId, 1);
-  if (old !== undefined) state.countDomainUse(segment, old.domainId, -1);
   state.counters.assignments++;
+  const moved = old === undefined || old.spaceId !== target.id;
+  // what the unit may still cache for this device: assignments whose invalidation timed out
+  // earlier, and the one it moves away from now; their references and domain use stay until an
+  // invalidation of the device completes (a careful driver: NOVA keeps o's reference on TIMEOUT)
+  const unsettled: SupersededAssignment[] = [...(old?.unsettled ?? [])];
+  if (old !== undefined) {
+    if (moved) unsettled.push({ domainId: old.domainId, release: old.release });
+    else {
+      // the same space again: the new reference replaces the old one at once
+      state.countDomainUse(segment, old.domainId, -1);
+      old.release();
+    }
+  }
+  const settled: DeviceAssignment = { spaceId: target.id, domainId, cte: [next[0], next[1]], release: releaseNew };
+  state.assignments.set(sbdf, settled);
 
-  if (old === undefined || old.spaceId !== target.id) {
-    const commands: CommandWords[] = old !== undefined ? [invalidateDevtabEntry(bdf), invalidateDomainPages(old.domainId)] : [invalidateDevtabEntry(bdf)];
+  if (moved || unsettled.length > 0) {
+    const commands: CommandWords[] = [invalidateDevtabEntry(bdf), ...unsettled.map((entry) => invalidateDomainPages(entry.domainId))];
     for (const sibling of state.unitsBySegment.get(segment) ?? []) {
       if (!sibling.submit(commands, invocation.cpu)) {
         state.counters.invalidationTimeouts++;
+        state.assignments.set(sbdf, { ...settled, unsettled });
         state.kernel.log(`SMMU: ${sibling.name} assign ${formatSbdf(segment, bdf)}: invalidation timed out (Faulty HW?)`);
         return outcome(Status.TIMEOUT);
       }
     }
   }
-  old?.release();
+  for (const entry of unsettled) {
+    state.countDomainUse(segment, entry.domainId, -1);
+    entry.release();
+  }
   return { status: Status.SUCCESS, results: [BigInt(Math.min(45, 9 * state.pageTableLevels))] };
 }

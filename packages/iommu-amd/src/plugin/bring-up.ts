@@ -7,7 +7,7 @@ import { formatSbdf } from "./fault-report.js";
 import type { IommuHardware } from "./iommu-hardware.js";
 import { IommuPluginDiagnostic, iommuPluginError } from "./iommu-plugin-diagnostics.js";
 import { initializeUnit, type UnitInitEnvironment } from "./init-unit.js";
-import { EfrBit, hatsOf } from "./mmio-registers.js";
+import { EfrBit, hatsOf, QUEUE_ENTRIES } from "./mmio-registers.js";
 import { SmmuUnit } from "./smmu-unit.js";
 
 /** What the driver hands the hardware factory for one IVHD (the AmdIommu constructor's options). */
@@ -19,6 +19,8 @@ export interface HardwareSetup {
   readonly efr: bigint;
   readonly efr2: bigint;
   readonly iotlbCapacity?: number;
+  /** fault injection: the unit's command processor stalls after this many commands (AmdIommuOptions) */
+  readonly stallAfterCommands?: number;
   /** the unit raises its interrupt (an event was logged or the log overflowed, with EventIntEn) */
   readonly onInterrupt: () => void;
 }
@@ -38,22 +40,25 @@ const DEVICE_TABLE_FRAMES = 512;
 export function bringUpUnits(state: DriverState, platform: Platform, blocks: readonly IvhdBlock[], createHardware: HardwareFactory): void {
   const kernel = state.kernel;
   const memory = kernel.physicalMemory;
-  const allocate = (frames: number, what: string): bigint => {
-    const base = kernel.allocateKernelFrames(frames, frames);
+  // `site` names the allocation for the kernel's allocation policy (fault injection reports)
+  const allocate = (frames: number, what: string, site: string): bigint => {
+    const base = kernel.allocateKernelFrames(frames, frames, site);
     if (base === undefined) {
       throw iommuPluginError(IommuPluginDiagnostic.OUT_OF_KERNEL_MEMORY, `no kernel memory left for ${what} (${frames} frame${frames === 1 ? "" : "s"})`, { field: "iommu" });
     }
     return base;
   };
-  const doorbells = new CompletionDoorbells(memory, allocate(1, "the SMMU completion doorbells"), platform.cpus.length);
+  const doorbells = new CompletionDoorbells(memory, allocate(1, "the SMMU completion doorbells", "iommu:doorbells"), platform.cpus.length);
   const interruptRemapping = blocks.every((block) => ((block.efr ?? 0n) & EfrBit.GA_SUP) !== 0n);
   const tables = new Map<number, DeviceTable>();
+  // NOVA's log: one 4 KiB page of 256 entries (QUEUE_ENTRIES)
+  const eventLogEntries = state.options.eventLogEntries ?? QUEUE_ENTRIES;
 
   for (const block of blocks) {
     let deviceTable = tables.get(block.pciSegment);
     const firstOfSegment = deviceTable === undefined;
     if (deviceTable === undefined) {
-      deviceTable = new DeviceTable(memory, allocate(DEVICE_TABLE_FRAMES, `the device table of segment ${block.pciSegment}`));
+      deviceTable = new DeviceTable(memory, allocate(DEVICE_TABLE_FRAMES, `the device table of segment ${block.pciSegment}`, "iommu:devtab"));
       deviceTable.denyAll();
       if (!interruptRemapping) interruptHalvesPassThrough(memory, deviceTable);
       tables.set(block.pciSegment, deviceTable);
@@ -69,6 +74,7 @@ export function bringUpUnits(state: DriverState, platform: Platform, blocks: rea
         state.interruptPending = true;
       },
       ...(state.options.iotlbCapacity !== undefined ? { iotlbCapacity: state.options.iotlbCapacity } : {}),
+      ...(state.options.faultInjection?.stallCommandsAfter !== undefined ? { stallAfterCommands: state.options.faultInjection.stallCommandsAfter } : {}),
     });
     const unit = new SmmuUnit({
       hardware,
@@ -76,8 +82,10 @@ export function bringUpUnits(state: DriverState, platform: Platform, blocks: rea
       ivhd: block,
       deviceTable,
       firstOfSegment,
-      commandQueueBase: allocate(1, `the command queue of the SMMU at 0x${block.baseAddress.toString(16)}`),
-      eventLogBase: allocate(1, `the event log of the SMMU at 0x${block.baseAddress.toString(16)}`),
+      commandQueueBase: allocate(1, `the command queue of the SMMU at 0x${block.baseAddress.toString(16)}`, "iommu:cmdbuf"),
+      // 16-byte entries: 256 per frame, the ring naturally aligned to its size
+      eventLogBase: allocate(eventLogEntries / 256, `the event log of the SMMU at 0x${block.baseAddress.toString(16)}`, "iommu:evtlog"),
+      eventLogEntries,
       doorbells,
     });
     state.addUnit(unit);

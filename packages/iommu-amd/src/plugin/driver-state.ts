@@ -11,6 +11,18 @@ export interface DeviceAssignment {
   readonly cte: readonly [bigint, bigint];
   /** drops the device table's reference on the space (taken with `retain`) */
   readonly release: () => void;
+  /**
+   * Earlier assignments of this device whose invalidation timed out: the unit may still hold
+   * their DTE and IOTLB entries, so their space references and domain use are kept until a later
+   * invalidation of this device completes (then they are released, oldest first).
+   */
+  readonly unsettled?: readonly SupersededAssignment[];
+}
+
+/** An assignment a device was moved away from, kept until the move's invalidation completed. */
+export interface SupersededAssignment {
+  readonly domainId: number;
+  readonly release: () => void;
 }
 
 /** Counters the boot summary prints (IommuAmdDriver.statistics). */
@@ -24,6 +36,8 @@ export interface DriverCounters {
   /** invalidations (assign_dev or unmap) whose COMPLETION_WAIT did not arrive within 5 ms */
   invalidationTimeouts: number;
   assignments: number;
+  /** unmapped DMA blocks whose IOTLB invalidation timed out: their tables stay quarantined */
+  quarantinedBlocks: number;
 }
 
 /**
@@ -38,7 +52,9 @@ export class DriverState {
   readonly domainIds = new DomainIds();
   /** per segment: domain id -> number of devices of that segment assigned to it */
   readonly domainUse = new Map<number, Map<number, number>>();
-  readonly counters: DriverCounters = { eventsLogged: 0, overflowRestarts: 0, commandQueueRestarts: 0, invalidationTimeouts: 0, assignments: 0 };
+  readonly counters: DriverCounters = { eventsLogged: 0, overflowRestarts: 0, commandQueueRestarts: 0, invalidationTimeouts: 0, assignments: 0, quarantinedBlocks: 0 };
+  /** per unit name: the unit's dropped-event count when the handler last restarted its log */
+  readonly droppedAtLastRestart = new Map<string, number>();
   /** DMA remapping is up (after the iommu phase, unless nosmmu) */
   enabled = false;
   /** a unit raised the SMMU interrupt since the handler last ran (delivered at the next tick) */

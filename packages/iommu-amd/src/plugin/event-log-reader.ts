@@ -16,7 +16,14 @@ export class EventLogReader {
     private readonly hardware: IommuHardware,
     private readonly memory: PhysicalMemory,
     readonly base: bigint,
+    /** ring entries, 2^EventLen (amd-iommu.md §2.2 Event Log Base 59:56: 256..32768); NOVA's is 256 */
+    readonly entries: number = QUEUE_ENTRIES,
   ) {}
+
+  /** EventLen, the log2 of the entry count, as the Event Log Base register holds it */
+  get lengthLog2(): number {
+    return Math.log2(this.entries);
+  }
 
   reset(): void {
     this.head = 0;
@@ -29,7 +36,7 @@ export class EventLogReader {
     while (this.head !== tail) {
       const at = this.base + BigInt(this.head * QUEUE_ENTRY_BYTES);
       events.push(decodeIommuEvent(this.memory.read64(at), this.memory.read64(at + 8n)));
-      this.head = (this.head + 1) % QUEUE_ENTRIES;
+      this.head = (this.head + 1) % this.entries;
     }
     if (events.length > 0) this.hardware.mmioWrite64(MmioRegister.EVT_HEAD, BigInt(this.head * QUEUE_ENTRY_BYTES));
     return events;

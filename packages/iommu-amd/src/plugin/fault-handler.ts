@@ -54,7 +54,14 @@ function handleUnit(state: DriverState, unit: SmmuUnit): void {
     hardware.mmioWrite64(MmioRegister.STATUS, StatusBit.EVENT_OVERFLOW);
     hardware.mmioWrite64(MmioRegister.CONTROL, control | ControlBit.EVENT_LOG_EN);
     state.counters.overflowRestarts++;
-    state.kernel.log(`SMMU: ${unit.name} event log overflowed, restarted`);
+    // NOVA only restarts the log; a careful driver also says how much it lost (the unit counts
+    // the events it discarded while the log was full or stopped) and publishes the loss
+    const dropped = hardware.stats?.().droppedEvents;
+    const lost = dropped === undefined ? undefined : dropped - (state.droppedAtLastRestart.get(unit.name) ?? 0);
+    if (dropped !== undefined) state.droppedAtLastRestart.set(unit.name, dropped);
+    const line = `SMMU: ${unit.name} event log overflowed${lost === undefined ? "" : ` (${lost} event${lost === 1 ? "" : "s"} dropped)`}, restarted`;
+    state.kernel.log(line);
+    if (state.options.faultLog) state.hooks.fault.call({ kind: "dma", timeNs: state.kernel.nowNs(), device: unit.name, detail: line });
   }
 }
 

@@ -82,7 +82,7 @@ export function initializeUnit(unit: SmmuUnit, environment: UnitInitEnvironment)
   // step 7: the three bases; each write resets that queue's head and tail to 0
   hardware.mmioWrite64(MmioRegister.DEV_TBL_BASE, unit.deviceTable.base | DEVICE_TABLE_SIZE_FIELD);
   hardware.mmioWrite64(MmioRegister.CMD_BUF_BASE, (BigInt(QUEUE_LENGTH_LOG2) << 56n) | unit.queue.base);
-  hardware.mmioWrite64(MmioRegister.EVT_LOG_BASE, (BigInt(QUEUE_LENGTH_LOG2) << 56n) | unit.eventLog.base);
+  hardware.mmioWrite64(MmioRegister.EVT_LOG_BASE, (BigInt(unit.eventLog.lengthLog2) << 56n) | unit.eventLog.base);
   unit.queue.reset();
   unit.eventLog.reset();
 

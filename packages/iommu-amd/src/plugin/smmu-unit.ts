@@ -18,6 +18,8 @@ export interface SmmuUnitSetup {
   readonly firstOfSegment: boolean;
   readonly commandQueueBase: bigint;
   readonly eventLogBase: bigint;
+  /** event log entries (a power of two, 256..32768); default 256 as NOVA */
+  readonly eventLogEntries?: number;
   readonly doorbells: CompletionDoorbells;
 }
 
@@ -41,7 +43,7 @@ export class SmmuUnit {
     this.deviceTable = setup.deviceTable;
     this.firstOfSegment = setup.firstOfSegment;
     this.queue = new CommandQueue(setup.hardware, setup.memory, setup.commandQueueBase, setup.doorbells);
-    this.eventLog = new EventLogReader(setup.hardware, setup.memory, setup.eventLogBase);
+    this.eventLog = new EventLogReader(setup.hardware, setup.memory, setup.eventLogBase, setup.eventLogEntries);
   }
 
   get mmioBase(): bigint {

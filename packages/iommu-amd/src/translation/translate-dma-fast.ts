@@ -85,8 +85,10 @@ export function translateDmaFast(
   // V (bit 0) and TV (bit 1) set, reserved bits 6:2 and 63 clear (§3.1); Mode 1..maxLevels; in range (§4.1)
   if ((dteLow & 0x7f) !== 0x3 || dteHigh < 0 || (dteHigh & permissionBit) === 0) return NEEDS_FULL_WALK;
   if (mode === 0 || mode > maxLevels || mode > MAX_DPT_LEVELS || iova >= (MODE_LIMIT[mode] as number)) return NEEDS_FULL_WALK;
-  // the low 32 bits of the page number index levels 1-3 and most of 4; deeper ones go out of line
+  // the page number as 32-bit halves (iova < 2^53: the page is below 2^41, its high half below
+  // 2^9), so every level's index is int32 shifts: no double division or fmod on the dependency chain
   const pageLow = Math.floor(iova * (1 / FRAME_SIZE)) >>> 0;
+  const pageHigh = (iova * (1 / (FRAME_SIZE * TWO_POW_32))) | 0;
   // the next table as (chunk, index in the chunk's view): small integers, no byte addresses
   let chunk = entryChunk(dteLow, dteHigh);
   let tableIndex = entryFrameIndex(dteLow);
@@ -94,8 +96,7 @@ export function translateDmaFast(
   for (;;) {
     const view = chunk < dense.length ? dense[chunk] : memory.chunkHalves(chunk);
     if (view === undefined) return NEEDS_FULL_WALK;
-    const shift = 9 * (level - 1);
-    const at = tableIndex + 2 * (shift < 24 ? (pageLow >>> shift) & 511 : deepIndex(iova, level));
+    const at = tableIndex + 2 * levelIndex(pageLow, pageHigh, level);
     const low = view[at] as number;
     const high = view[at + 1] as number;
     if ((low & 1) === 0 || (high & permissionBit) === 0) return NEEDS_FULL_WALK;
@@ -111,9 +112,15 @@ export function translateDmaFast(
   }
 }
 
-/** the index into a level-`level` table (level 4 and above) from the whole page number */
-function deepIndex(iova: number, level: number): number {
-  return Math.floor(iova / (LEVEL_SPAN[level] as number)) % 512;
+/**
+ * The index into a level-`level` table (page-number bits 9·(level-1)+8 .. 9·(level-1), §4.3)
+ * from the page number's 32-bit halves. Level 4 straddles the halves (bits 35:27).
+ */
+function levelIndex(pageLow: number, pageHigh: number, level: number): number {
+  const shift = 9 * (level - 1);
+  if (shift < 24) return (pageLow >>> shift) & 511;
+  if (shift < 32) return ((pageLow >>> shift) | (pageHigh << (32 - shift))) & 511;
+  return (pageHigh >>> (shift - 32)) & 511;
 }
 
 /** a leaf above level 1: its frame address is aligned to its size (§4.4); level 6 holds none */

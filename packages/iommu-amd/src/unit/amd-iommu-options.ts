@@ -33,6 +33,12 @@ export interface AmdIommuOptions {
    * has finished (so the handler may program the unit again).
    */
   readonly onInterrupt?: (cause: IommuInterruptCause) => void;
+  /**
+   * Fault injection, deterministic: the command processor executes this many commands and then
+   * stalls (as if stallCommands were set), so a later COMPLETION_WAIT never completes and the
+   * driver's 5 ms wait times out. One-shot: clearing stallCommands recovers the unit for good.
+   */
+  readonly stallAfterCommands?: number;
 }
 
 export const DEFAULT_IOTLB_CAPACITY = 1024;
@@ -59,4 +65,8 @@ export function validateAmdIommuOptions(options: AmdIommuOptions): void {
   if (!Number.isInteger(options.deviceId) || options.deviceId < 0 || options.deviceId > 0xffff) throw optionError("deviceId", `DeviceID ${options.deviceId} is not 16 bits`);
   checkCapacity("iotlbCapacity", options.iotlbCapacity);
   checkCapacity("deviceTableCacheCapacity", options.deviceTableCacheCapacity);
+  const stallAfter = options.stallAfterCommands;
+  if (stallAfter !== undefined && (!Number.isSafeInteger(stallAfter) || stallAfter < 0)) {
+    throw optionError("stallAfterCommands", `stallAfterCommands ${stallAfter} is not a non-negative integer`);
+  }
 }

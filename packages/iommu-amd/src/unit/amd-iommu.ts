@@ -127,6 +127,8 @@ export class AmdIommu {
   private readonly onInterrupt: ((cause: IommuInterruptCause) => void) | undefined;
   private readonly pendingInterrupts: IommuInterruptCause[] = [];
   private stalled = false;
+  /** AmdIommuOptions.stallAfterCommands until it fired (then undefined: the stall is one-shot) */
+  private stallAfterCommands: number | undefined;
   /** register state the DMA path reads on every request, decoded once per register write */
   private decoded: DecodedRegisters = {
     iommuEnabled: false,
@@ -165,6 +167,7 @@ export class AmdIommu {
     this.directories = new PageDirectoryCache(options.iotlbCapacity ?? DEFAULT_IOTLB_CAPACITY);
     this.commandSupport = { efr: options.efr, iotlbSupported: options.iotlbSupported ?? true };
     this.onInterrupt = options.onInterrupt;
+    this.stallAfterCommands = options.stallAfterCommands;
   }
 
   /**
@@ -319,6 +322,12 @@ export class AmdIommu {
       if ((this.registers.raw(IommuMmio.STATUS) & IommuStatus.CMD_BUF_RUN) === 0n) break;
       const tail = this.registers.raw(IommuMmio.CMD_TAIL) % bytes;
       if (head === tail) break;
+      if (this.stallAfterCommands !== undefined && this.counters.commandsProcessed >= this.stallAfterCommands) {
+        // the injected stall: the command processor stops with CMD_HEAD on the next command
+        this.stallAfterCommands = undefined;
+        this.stalled = true;
+        break;
+      }
       const address = ring.base + head;
       const decoded = decodeCommand([this.memory.read64(address), this.memory.read64(address + 8n)], this.commandSupport);
       if (!decoded.legal) {

@@ -15,6 +15,7 @@ import { Simulator } from "../sim/simulator.js";
 import { createUserlandApi } from "../sim/userland-api.js";
 import type { WorkloadRegistry } from "../sim/workload-registry.js";
 import type { EcBody } from "../sim/workload.js";
+import type { KernelAllocationPolicy } from "../kernel-state/kernel-allocation-policy.js";
 import { buildHip, EVENT_SELECTORS, hipContentsFor } from "./hip.js";
 import type { BootResult, DomainReport } from "./kernel-api.js";
 import { formatSimulatedTime, type KernelConsole } from "./kernel-console.js";
@@ -45,6 +46,8 @@ export interface BootParts {
   readonly random: SeededRandom;
   /** replaces the built-in root task (CreateKernelOptions.rootTask) */
   readonly rootTask?: EcBody;
+  /** CreateKernelOptions.allocationPolicy */
+  readonly allocationPolicy?: KernelAllocationPolicy;
 }
 
 /**
@@ -99,7 +102,15 @@ export async function runBoot(parts: BootParts): Promise<BootResult> {
   session.simulator = simulator;
   const memory = new PhysicalMemory();
   const frames = new FrameAllocator(usableRam(platform));
-  const state = new KernelState({ platform, hooks, runtime: simulator, memory, frames, insecure: services.cmdlineOption("insecure") });
+  const state = new KernelState({
+    platform,
+    hooks,
+    runtime: simulator,
+    memory,
+    frames,
+    insecure: services.cmdlineOption("insecure"),
+    ...(parts.allocationPolicy !== undefined ? { allocationPolicy: parts.allocationPolicy } : {}),
+  });
   session.state = state;
   simulator.attachObjectLayer(new KernelStateObjectLayer(state));
   simulator.userlandFactory = (ec) => createUserlandApi(simulator, ec, (cpu, line) => kernelConsole.trace(cpu, `${formatSimulatedTime(simulator.nowNs())} ${line}`), () => parts.random.nextU32());

@@ -5,6 +5,7 @@ import type { KernelServices } from "../hooks/kernel-services.js";
 import type { Platform } from "../platform/platform.js";
 import type { NovakitPlugin } from "../plugin/plugin-definition.js";
 import type { EcBody } from "../sim/workload.js";
+import type { KernelAllocationPolicy } from "../kernel-state/kernel-allocation-policy.js";
 
 /**
  * CONTRACT between kernel-core and the CLI / test kit.
@@ -31,6 +32,11 @@ export interface CreateKernelOptions {
    * for tests that drive hypercalls from the root PD directly. Added by A2.
    */
   readonly rootTask?: EcBody;
+  /**
+   * asked before every kernel memory allocation of the boot (kernel-state/kernel-allocation-policy.ts):
+   * fault injection fails the k-th; default: allocations fail only when memory runs out
+   */
+  readonly allocationPolicy?: KernelAllocationPolicy;
 }
 
 export interface DomainReport {

@@ -9,6 +9,7 @@ import type { PhysicalMemory } from "../memory/physical-memory.js";
 import { RadixPageTable } from "../memory/radix-page-table.js";
 import type { TranslationTable } from "../memory/translation-table.js";
 import type { KernelState } from "../kernel-state/kernel-state.js";
+import { AllocationSite, pageTableSite } from "../kernel-state/kernel-allocation-policy.js";
 import type { SeededRandom } from "../sim/seeded-random.js";
 import { formatSimulatedTime, type KernelConsole } from "./kernel-console.js";
 import type { KernelSession } from "./kernel-session.js";
@@ -58,11 +59,14 @@ export class NovakitKernelServices implements KernelServices {
     return this.kernelState("physicalMemory").memory;
   }
 
-  allocateKernelFrames(count: number, alignmentPages: number): bigint | undefined {
+  allocateKernelFrames(count: number, alignmentPages: number, site: string = AllocationSite.KERNEL_FRAMES): bigint | undefined {
     const state = this.kernelState("allocateKernelFrames");
+    // the allocation policy may refuse it (fault injection): the caller sees exhausted memory
+    if (!state.allocationPolicy.allow(site)) return undefined;
     const base = state.frames.allocateContiguous(count, alignmentPages);
     if (base === undefined) return undefined;
     for (let frame = 0; frame < count; frame += 1) state.memory.zeroFrame(base + BigInt(frame) * 4096n);
+    state.allocationPolicy.framesTaken(site, base, count, undefined);
     return base;
   }
 
@@ -73,7 +77,7 @@ export class NovakitKernelServices implements KernelServices {
       throw new NovakitError("NK-KRN-230", "no page-table format for host spaces is registered yet (the memory phase registers it)", { field: "createKernelPageTable" });
     }
     // charged to the kernel-wide quota: these tables belong to no PD
-    return new RadixPageTable(format, state.tableAllocator(state.kernelQuota), state.memory);
+    return new RadixPageTable(format, state.tableAllocator(state.kernelQuota, pageTableSite("kernel")), state.memory);
   }
 
   private kernelState(what: string): KernelState {

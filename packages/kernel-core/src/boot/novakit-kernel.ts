@@ -70,6 +70,7 @@ export class NovakitKernel implements Kernel {
       workloads: this.workloads,
       random: this.random,
       ...(this.options.rootTask ? { rootTask: this.options.rootTask } : {}),
+      ...(this.options.allocationPolicy ? { allocationPolicy: this.options.allocationPolicy } : {}),
     });
   }
 

@@ -11,6 +11,7 @@ import { NovaObjectSelector, RootObjectSelector } from "../abi/well-known-select
 import { NovakitError } from "../errors/novakit-error.js";
 import type { Creation } from "../kernel-state/creation.js";
 import type { KernelState } from "../kernel-state/kernel-state.js";
+import { AllocationSite } from "../kernel-state/kernel-allocation-policy.js";
 import { DEFAULT_ATTRIBUTES } from "../memory/page-table-format.js";
 import { makeCapability } from "../objects/capability.js";
 import type { ExecutionContext } from "../objects/execution-context.js";
@@ -137,9 +138,10 @@ export function createRootPd(state: KernelState, options: RootPdOptions): RootPd
 }
 
 function allocateFrame(state: KernelState, what: string): bigint {
-  const frame = state.frames.allocate();
+  const frame = state.allocationPolicy.allow(AllocationSite.HIP_FRAME) ? state.frames.allocate() : undefined;
   if (frame === undefined) throw new NovakitError("NK-KRN-106", `no physical frame left for the root ${what}`, { field: `root.${what}` });
   state.memory.zeroFrame(frame);
+  state.allocationPolicy.framesTaken(AllocationSite.HIP_FRAME, frame, 1, undefined);
   return frame;
 }
 

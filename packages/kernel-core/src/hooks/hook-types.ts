@@ -160,6 +160,12 @@ export interface MappingEvent {
   /** output frame number, undefined on unmap */
   readonly frame?: bigint;
   readonly permissions: number;
+  /**
+   * On unmap, where the kernel offers it (ctrl_pd delegation): an invalidating tap (an IOMMU)
+   * calls this when its invalidation did not complete, and the kernel then keeps the tables the
+   * unmap emptied quarantined instead of freeing them for reuse.
+   */
+  readonly invalidationTimedOut?: () => void;
 }
 
 export interface DmaRequest {

@@ -28,9 +28,11 @@ export interface KernelServices {
   /**
    * `count` contiguous, zeroed frames of kernel memory aligned to `alignmentPages` frames (an
    * IOMMU's 2 MiB device table, its 4 KiB queues), taken from the kernel's own frame pool as
-   * NOVA's buddy allocator does; undefined when kernel memory is exhausted.
+   * NOVA's buddy allocator does; undefined when kernel memory is exhausted (or the kernel's
+   * allocation policy refuses it: fault injection). `site` names the allocation in fault-injection
+   * reports ("iommu:devtab"); default "kernel-frames".
    */
-  allocateKernelFrames(count: number, alignmentPages: number): bigint | undefined;
+  allocateKernelFrames(count: number, alignmentPages: number, site?: string): bigint | undefined;
   /**
    * A new, empty page table in the format the `memory` phase registered for
    * host spaces (HST), its tables taken from kernel memory: for the hypervisor's own CPU-local

@@ -87,8 +87,19 @@ export function delegateMemory(state: KernelState, delegation: MemoryDelegation)
   }
   if (completed) removeRange(cursor, sourceEnd);
 
-  for (const invalidation of invalidations) state.hooks.unmapped.call(invalidation);
-  table.releaseWaitlisted();
+  // an IOMMU whose invalidation timed out may still walk the emptied tables: they stay on the
+  // waitlist (quarantined, still allocated and charged) until a later delegation's invalidation
+  // of this space completes (an in-order command queue has then finished the earlier one too)
+  let timedOut = false;
+  const quarantineTables = (): void => {
+    timedOut = true;
+  };
+  // only DMA spaces have an IOMMU behind them whose invalidation can time out
+  const offerQuarantine = destination.kind === "DMA";
+  for (const invalidation of invalidations) state.hooks.unmapped.call(offerQuarantine ? { ...invalidation, invalidationTimedOut: quarantineTables } : invalidation);
+  if (timedOut) state.quarantinedTables.add(table);
+  else if (invalidations.length > 0) state.quarantinedTables.delete(table);
+  if (!state.quarantinedTables.has(table)) table.releaseWaitlisted();
   return status;
 }
 

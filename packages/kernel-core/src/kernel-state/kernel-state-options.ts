@@ -7,6 +7,7 @@ import type { TranslationTable } from "../memory/translation-table.js";
 import type { ProtectedRange } from "../objects/nova-host-space.js";
 import type { Platform } from "../platform/platform.js";
 import type { KernelRuntime } from "./kernel-runtime.js";
+import type { KernelAllocationPolicy } from "./kernel-allocation-policy.js";
 
 /** Builds the page table of a new host/guest/DMA space (default: the RadixPageTable engine). */
 export type TranslationTableFactory = (format: PageTableFormat, allocator: TableAllocator, memory: PhysicalMemory) => TranslationTable;
@@ -40,4 +41,6 @@ export interface KernelStateOptions {
   /** the BSP's CPU index (CPUBSP). Default: the first enabled CPU. */
   readonly bootCpu?: number;
   readonly createTranslationTable?: TranslationTableFactory;
+  /** asked before every kernel memory allocation (fault injection); default UNRESTRICTED_ALLOCATIONS */
+  readonly allocationPolicy?: KernelAllocationPolicy;
 }

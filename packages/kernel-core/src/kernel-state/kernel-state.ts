@@ -14,6 +14,7 @@ import type { FrameAllocator } from "../memory/frame-allocator.js";
 import type { MemoryAttributes, PageTableFormat } from "../memory/page-table-format.js";
 import type { PhysicalMemory } from "../memory/physical-memory.js";
 import { RadixPageTable } from "../memory/radix-page-table.js";
+import type { TranslationTable } from "../memory/translation-table.js";
 import { makeCapability, type Capability } from "../objects/capability.js";
 import { DmaSpace } from "../objects/dma-space.js";
 import { ExecutionContext, type EcKind } from "../objects/execution-context.js";
@@ -33,6 +34,7 @@ import type { Space } from "../objects/space.js";
 import type { Platform } from "../platform/platform.js";
 import { created, failed, type Creation } from "./creation.js";
 import { KernelQuota } from "./kernel-quota.js";
+import { AllocationSite, pageTableSite, UNRESTRICTED_ALLOCATIONS, type KernelAllocationPolicy } from "./kernel-allocation-policy.js";
 import type { KernelRuntime } from "./kernel-runtime.js";
 import type { KernelStateOptions, TranslationTableFactory } from "./kernel-state-options.js";
 import { NOVA_MSR_ALLOW_LIST } from "./nova-msr-policy.js";
@@ -78,6 +80,8 @@ export class KernelState {
   readonly objects = new ObjectRegistry();
   /** the kernel-wide quota: the ancestor of every PD's quota */
   readonly kernelQuota: KernelQuota;
+  /** asked before every kernel memory allocation (fault injection; default: allow all) */
+  readonly allocationPolicy: KernelAllocationPolicy;
   readonly cosCount: number;
   readonly keyIdMax: number;
   readonly stcFrequencyHz: number;
@@ -99,6 +103,12 @@ export class KernelState {
   readonly idleEcs: readonly ExecutionContext[];
   readonly idleScs: readonly SchedulingContext[];
 
+  /**
+   * page tables whose emptied tables an IOMMU may still walk (an invalidation timed out): their
+   * waitlisted tables are not freed until a later invalidation of the space completes
+   */
+  readonly quarantinedTables = new WeakSet<TranslationTable>();
+
   /** set by createRootPd */
   rootPd: ProtectionDomain | undefined = undefined;
 
@@ -111,7 +121,8 @@ export class KernelState {
     this.runtime = options.runtime;
     this.memory = options.memory;
     this.frames = options.frames;
-    this.kernelQuota = new KernelQuota(options.kernelMemoryBytes, undefined);
+    this.allocationPolicy = options.allocationPolicy ?? UNRESTRICTED_ALLOCATIONS;
+    this.kernelQuota = new KernelQuota(options.kernelMemoryBytes, undefined, this.allocationPolicy);
     this.cosCount = options.cosCount ?? 0;
     this.keyIdMax = options.keyIdMax ?? 0;
     this.stcFrequencyHz = options.stcFrequencyHz ?? 1_000_000_000;
@@ -231,9 +242,9 @@ export class KernelState {
     return this.platform.cpus.length;
   }
 
-  /** A TableAllocator that charges `quota` and draws frames from the frame allocator. */
-  tableAllocator(quota: KernelQuota): QuotaTableAllocator {
-    return new QuotaTableAllocator(quota, this.frames, this.memory);
+  /** A TableAllocator that charges `quota` and draws frames from the frame allocator; `site` names it for fault injection. */
+  tableAllocator(quota: KernelQuota, site: string = pageTableSite("unnamed")): QuotaTableAllocator {
+    return new QuotaTableAllocator(quota, this.frames, this.memory, site);
   }
 
   // ---------------------------------------------------------------- object creation
@@ -241,7 +252,7 @@ export class KernelState {
   /** A new PD charged to `parent`'s quota; its own quota is a child of the parent's. */
   createProtectionDomain(parent: ProtectionDomain, name: string, quotaLimit?: number): Creation<ProtectionDomain> {
     if (parent.dying) return failed(Status.ABORTED);
-    if (!parent.ownQuota.tryCharge(ObjectCost.PD)) return failed(Status.MEM_OBJ);
+    if (!parent.ownQuota.tryCharge(ObjectCost.PD, AllocationSite.CREATE_PD)) return failed(Status.MEM_OBJ);
     const pd = new ProtectionDomain(this.objects.allocateId(), new KernelQuota(quotaLimit, parent.ownQuota), parent.ownQuota, ObjectCost.PD, name);
     this.objects.add(pd);
     return created(pd);
@@ -260,14 +271,14 @@ export class KernelState {
     let space: Space;
     switch (kind) {
       case "OBJ":
-        if (!quota.tryCharge(ObjectCost.SPACE)) return failed(Status.MEM_OBJ);
+        if (!quota.tryCharge(ObjectCost.SPACE, AllocationSite.SPACE_OBJ)) return failed(Status.MEM_OBJ);
         space = new ObjectSpace(id(), pd, quota, ObjectCost.SPACE, this.objects);
         break;
       case "PIO":
       case "MSR": {
         if (this.platform.arch !== "x86_64") return failed(Status.BAD_FTR);
         const bytes = ObjectCost.SPACE + (kind === "PIO" ? ObjectCost.PIO_BITMAP : ObjectCost.MSR_BITMAP);
-        if (!quota.tryCharge(bytes)) return failed(Status.MEM_OBJ);
+        if (!quota.tryCharge(bytes, kind === "PIO" ? AllocationSite.SPACE_PIO : AllocationSite.SPACE_MSR)) return failed(Status.MEM_OBJ);
         space = kind === "PIO" ? new PioSpace(id(), pd, quota, bytes) : new MsrSpace(id(), pd, quota, bytes);
         break;
       }
@@ -276,13 +287,25 @@ export class KernelState {
       case "DMA": {
         const format = this.formats.get(kind);
         if (format === undefined) return failed(Status.BAD_FTR);
-        const allocator = this.tableAllocator(quota);
+        const allocator = this.tableAllocator(quota, pageTableSite(kind));
         const rootTables = Math.ceil(format.rootEntries / 512);
         if (quota.available() < ObjectCost.SPACE + ObjectCost.TABLE * rootTables || !allocator.canAllocate(rootTables)) {
           return failed(Status.MEM_OBJ);
         }
-        quota.tryCharge(ObjectCost.SPACE);
-        const table = this.createTable(format, allocator, this.memory);
+        const spaceSite = kind === "HST" ? AllocationSite.SPACE_HST : kind === "GST" ? AllocationSite.SPACE_GST : AllocationSite.SPACE_DMA;
+        if (!quota.tryCharge(ObjectCost.SPACE, spaceSite)) return failed(Status.MEM_OBJ);
+        let table: TranslationTable;
+        try {
+          table = this.createTable(format, allocator, this.memory);
+        } catch (error) {
+          // the engine throws NK-MEM-007 when its root table cannot be allocated: for create_pd
+          // that is MEM_OBJ, and the space's charge goes back (nothing else was taken)
+          if (error instanceof NovakitError && error.code === "NK-MEM-007") {
+            quota.refund(ObjectCost.SPACE);
+            return failed(Status.MEM_OBJ);
+          }
+          throw error;
+        }
         space =
           kind === "HST"
             ? new HostSpace(id(), pd, quota, ObjectCost.SPACE, table)
@@ -312,17 +335,18 @@ export class KernelState {
       return failed(Status.ABORTED);
     }
     const bytes = ObjectCost.EC + (vcpu ? 0 : ObjectCost.UTCB) + (init.fpu ? ObjectCost.FPU : 0);
-    if (!pd.ownQuota.tryCharge(bytes)) return failed(Status.MEM_OBJ);
+    if (!pd.ownQuota.tryCharge(bytes, AllocationSite.CREATE_EC)) return failed(Status.MEM_OBJ);
     let utcbFrame: bigint | undefined;
     if (!vcpu && hostSpace instanceof MemorySpace) {
-      utcbFrame = this.frames.allocate();
+      utcbFrame = this.allocationPolicy.allow(AllocationSite.UTCB_FRAME) ? this.frames.allocate() : undefined;
       if (utcbFrame === undefined) {
         pd.ownQuota.refund(bytes);
         return failed(Status.MEM_OBJ);
       }
       this.memory.zeroFrame(utcbFrame);
+      this.allocationPolicy.framesTaken(AllocationSite.UTCB_FRAME, utcbFrame, 1, pd.ownQuota);
       if (this.mapKernelPage(hostSpace, init.hostAddress, utcbFrame, MemoryCapabilityPermission.R | MemoryCapabilityPermission.W) !== Status.SUCCESS) {
-        this.frames.free(utcbFrame);
+        this.freeKernelFrame(utcbFrame);
         pd.ownQuota.refund(bytes);
         return failed(Status.MEM_OBJ);
       }
@@ -371,7 +395,7 @@ export class KernelState {
 
   createSchedulingContext(pd: ProtectionDomain, ec: ExecutionContext, priority: number, budgetNs: number, cos: number): Creation<SchedulingContext> {
     if (pd.dying) return failed(Status.ABORTED);
-    if (!pd.ownQuota.tryCharge(ObjectCost.SC)) return failed(Status.MEM_OBJ);
+    if (!pd.ownQuota.tryCharge(ObjectCost.SC, AllocationSite.CREATE_SC)) return failed(Status.MEM_OBJ);
     const sc = new SchedulingContext(this.objects.allocateId(), { ec, priority, budgetNs, cos }, pd.ownQuota, ObjectCost.SC);
     if (!this.adopt(sc)) return failed(Status.ABORTED);
     return created(sc);
@@ -379,7 +403,7 @@ export class KernelState {
 
   createPortal(pd: ProtectionDomain, ec: ExecutionContext, ip: bigint): Creation<Portal> {
     if (pd.dying) return failed(Status.ABORTED);
-    if (!pd.ownQuota.tryCharge(ObjectCost.PT)) return failed(Status.MEM_OBJ);
+    if (!pd.ownQuota.tryCharge(ObjectCost.PT, AllocationSite.CREATE_PT)) return failed(Status.MEM_OBJ);
     const pt = new Portal(this.objects.allocateId(), ec, ip, pd.ownQuota, ObjectCost.PT);
     if (!this.adopt(pt)) return failed(Status.ABORTED);
     return created(pt);
@@ -387,7 +411,7 @@ export class KernelState {
 
   createSemaphore(pd: ProtectionDomain, count: bigint): Creation<Semaphore> {
     if (pd.dying) return failed(Status.ABORTED);
-    if (!pd.ownQuota.tryCharge(ObjectCost.SM)) return failed(Status.MEM_OBJ);
+    if (!pd.ownQuota.tryCharge(ObjectCost.SM, AllocationSite.CREATE_SM)) return failed(Status.MEM_OBJ);
     const sm = new Semaphore(this.objects.allocateId(), count, undefined, pd.ownQuota, ObjectCost.SM);
     this.objects.add(sm);
     return created(sm);
@@ -517,7 +541,13 @@ export class KernelState {
       this.hooks.unmapped.call({ kind: space.kind, spaceId: space.id, ownerPd: space.pd.id, page: ec.hostAddress >> 12n, order: 0, permissions: 0 });
       space.table.releaseWaitlisted();
     }
-    this.frames.free(ec.utcbFrame);
+    this.freeKernelFrame(ec.utcbFrame);
+  }
+
+  /** Return a frame the kernel took (UTCB) to the allocator, telling the allocation policy's ledger. */
+  private freeKernelFrame(frame: bigint): void {
+    this.frames.free(frame);
+    this.allocationPolicy.framesReturned(frame, 1);
   }
 
   /** Unmap everything (firing `unmapped` = the invalidation), then free the tables and the root. */
@@ -525,12 +555,14 @@ export class KernelState {
     const table = space.table;
     const order = table.format.inputBits - 12;
     const present = table.leaves(0n, order);
-    if (present.length > 0) table.unmap(0n, order);
+    // unmap even without a present leaf: intermediate tables outlive the leaves an unmap removed
+    // (the engine does not merge them away), and each one is a frame charged to the quota
+    table.unmap(0n, order);
     for (const leaf of present) {
       this.hooks.unmapped.call({ kind: space.kind, spaceId: space.id, ownerPd: space.pd.id, page: leaf.inputAddress >> 12n, order: leaf.order, permissions: 0 });
     }
     table.releaseWaitlisted();
-    const allocator = this.tableAllocator(space.quota);
+    const allocator = this.tableAllocator(space.quota, pageTableSite(space.kind));
     const rootTables = Math.ceil(table.format.rootEntries / 512);
     for (let i = 0; i < rootTables; i++) allocator.freeTable(table.rootAddress + BigInt(i * 4096));
   }

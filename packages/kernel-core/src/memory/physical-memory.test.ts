@@ -61,6 +61,31 @@ describe("PhysicalMemory", () => {
   });
 });
 
+describe("PhysicalMemory.visitFrames", () => {
+  it("shows a range as readBytes reads it, without copies, unwritten frames as shared zeros", () => {
+    const memory = new PhysicalMemory();
+    // frames 0x3e-0x41 straddle two chunks; 0x3f is never written
+    memory.write64(0x3e_008n, 0x1122n);
+    memory.writeBytes(0x40_ff0n, new Uint8Array([1, 2, 3]));
+    memory.write64(0x41_000n, 7n);
+    const pieces: { offset: number; length: number; stored: boolean }[] = [];
+    const seen = new Uint8Array(4 * 4096);
+    memory.visitFrames(0x3e, 4, (bytes, offset, stored) => {
+      pieces.push({ offset, length: bytes.length, stored });
+      seen.set(bytes, offset);
+    });
+    expect(seen).toEqual(memory.readBytes(0x3e_000n, 4 * 4096));
+    expect(pieces).toEqual([
+      { offset: 0, length: 4096, stored: true },
+      { offset: 4096, length: 4096, stored: false },
+      // frames 0x40 and 0x41 lie in another chunk than 0x3e
+      { offset: 8192, length: 8192, stored: true },
+    ]);
+    expect(memory.touchedFrames()).toBe(3);
+    expect(() => memory.visitFrames(-1, 1, () => undefined)).toThrow(/52-bit/);
+  });
+});
+
 describe("PhysicalMemory over a shared window", () => {
   it("lets two instances see each other's writes inside the window only", () => {
     const buffer = new SharedArrayBuffer(2 * 4096);
@@ -72,5 +97,22 @@ describe("PhysicalMemory over a shared window", () => {
     first.write64(0x10_2000n, 5n);
     expect(second.read64(0x10_2000n)).toBe(0n);
     expect(() => new PhysicalMemory({ base: 0x10_0800n, buffer })).toThrow(/4 KiB/);
+  });
+
+  it("shows a walker the window's whole chunks through chunk views, and a chunk shared with private frames through none", () => {
+    // frames 0x100..0x181: chunks 4 and 5 lie wholly in the window, chunk 6 only in part
+    const buffer = new SharedArrayBuffer(0x82 * 4096);
+    const writer = new PhysicalMemory({ base: 0x10_0000n, buffer });
+    const walker = new PhysicalMemory({ base: 0x10_0000n, buffer });
+    writer.write64(0x14_1008n, 0x1_0000_0002n);
+    const halves = walker.chunkHalves(5);
+    expect(halves).toBeDefined();
+    // frame 0x141 is frame 1 of chunk 5; word 1 of it sits at halves 1024 + 2, 1024 + 3
+    expect([halves?.[1024 + 2], halves?.[1024 + 3]]).toEqual([2, 1]);
+    expect(walker.denseChunkHalves[4]).toBeDefined();
+    walker.write64(0x18_3000n, 7n);
+    expect(walker.chunkHalves(6)).toBeUndefined();
+    expect(walker.denseChunkHalves[6]).toBeUndefined();
+    expect(walker.read64(0x18_3000n)).toBe(7n);
   });
 });

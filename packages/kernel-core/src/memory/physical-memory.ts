@@ -5,6 +5,8 @@ export const FRAME_SIZE = 4096;
 export const FRAME_SHIFT = 12n;
 /** x86's architectural MAXPHYADDR is 52 bits (reference/paging.md §1); nothing here reaches beyond it. */
 export const PHYSICAL_ADDRESS_LIMIT = 1n << 52n;
+/** the same limit as a double (exact): addresses below it convert to doubles without loss */
+const PHYSICAL_LIMIT_NUMBER = 2 ** 52;
 
 /**
  * Frames live in SharedArrayBuffer chunks so that table entries can be handed to worker threads
@@ -50,6 +52,7 @@ export class PhysicalMemory {
    */
   private readonly lowChunkViews: (Int32Array | undefined)[] = [];
   private readonly chunkViews = new Map<number, Int32Array>();
+  private zeros: Uint8Array | undefined;
   private readonly windowFirstFrame: number;
   private readonly windowFrames: number;
 
@@ -62,9 +65,39 @@ export class PhysicalMemory {
     }
     this.windowFirstFrame = window === undefined ? 0 : Number(window.base >> FRAME_SHIFT);
     this.windowFrames = window === undefined ? 0 : window.buffer.byteLength / FRAME_SIZE;
+    if (window !== undefined) this.addWindowChunkViews(window.buffer);
+  }
+
+  /**
+   * A window's whole chunks get their chunk views at once (they are views of the caller's buffer,
+   * so nothing is allocated): a walker then reaches frames another thread wrote the same way as
+   * any other frame. Chunks the window covers only in part get none (see chunkHalves).
+   */
+  private addWindowChunkViews(buffer: SharedArrayBuffer): void {
+    const firstChunk = Math.ceil(this.windowFirstFrame / FRAMES_PER_CHUNK);
+    const endChunk = Math.floor((this.windowFirstFrame + this.windowFrames) / FRAMES_PER_CHUNK);
+    for (let chunk = firstChunk; chunk < endChunk && chunk < DENSE_CHUNKS; chunk++) {
+      const byteOffset = (chunk * FRAMES_PER_CHUNK - this.windowFirstFrame) * FRAME_SIZE;
+      this.setLowChunkView(chunk, new Int32Array(buffer, byteOffset, (FRAMES_PER_CHUNK * FRAME_SIZE) / 4));
+    }
+  }
+
+  /** whether chunk `chunkNumber` holds frames of the shared window */
+  private chunkOverlapsWindow(chunkNumber: number): boolean {
+    const first = chunkNumber * FRAMES_PER_CHUNK;
+    return this.windowFrames > 0 && first < this.windowFirstFrame + this.windowFrames && first + FRAMES_PER_CHUNK > this.windowFirstFrame;
   }
 
   read64(address: bigint): bigint {
+    // an aligned address inside the 52-bit space, as an exact double: frame and word index
+    // without BigInt arithmetic (the device models read and write words by the hundred thousand)
+    const value = Number(address);
+    if (value >= 0 && value <= PHYSICAL_LIMIT_NUMBER - 8 && (value & 7) === 0) {
+      const frameNumber = Math.floor(value / FRAME_SIZE);
+      const words = this.wordViews.get(frameNumber) ?? this.windowWords(frameNumber);
+      if (words === undefined) return 0n;
+      return BigInt.asUintN(64, Atomics.load(words, (value & 0xfff) >> 3));
+    }
     checkRange(address, 8);
     if ((address & 7n) === 0n) {
       const frameNumber = Number(address >> FRAME_SHIFT);
@@ -77,6 +110,11 @@ export class PhysicalMemory {
   }
 
   write64(address: bigint, value: bigint): void {
+    const at = Number(address);
+    if (at >= 0 && at <= PHYSICAL_LIMIT_NUMBER - 8 && (at & 7) === 0) {
+      Atomics.store(this.storageWords(Math.floor(at / FRAME_SIZE)), (at & 0xfff) >> 3, BigInt.asIntN(64, value));
+      return;
+    }
     checkRange(address, 8);
     if ((address & 7n) === 0n) {
       const words = this.frameWords(address);
@@ -92,13 +130,14 @@ export class PhysicalMemory {
     checkLength(length);
     checkRange(address, length);
     const result = new Uint8Array(length);
+    // below 2^52 (checkRange) an address is an exact double: the loop needs no BigInt arithmetic
+    const start = Number(address);
     let done = 0;
     while (done < length) {
-      const at = address + BigInt(done);
-      const offset = Number(at & 0xfffn);
+      const frameNumber = Math.floor((start + done) / FRAME_SIZE);
+      const offset = start + done - frameNumber * FRAME_SIZE;
       const chunk = Math.min(FRAME_SIZE - offset, length - done);
-      const frameNumber = Number(at >> FRAME_SHIFT);
-      const frame = this.frames.get(frameNumber) ?? (this.inWindow(frameNumber) ? this.frameBytes(at) : undefined);
+      const frame = this.frames.get(frameNumber) ?? (this.inWindow(frameNumber) ? this.storage(frameNumber) : undefined);
       if (frame !== undefined) result.set(frame.subarray(offset, offset + chunk), done);
       done += chunk;
     }
@@ -107,14 +146,70 @@ export class PhysicalMemory {
 
   writeBytes(address: bigint, bytes: Uint8Array): void {
     checkRange(address, bytes.length);
+    const start = Number(address);
     let done = 0;
     while (done < bytes.length) {
-      const at = address + BigInt(done);
-      const offset = Number(at & 0xfffn);
+      const frameNumber = Math.floor((start + done) / FRAME_SIZE);
+      const offset = start + done - frameNumber * FRAME_SIZE;
       const chunk = Math.min(FRAME_SIZE - offset, bytes.length - done);
-      this.frameBytes(at).set(bytes.subarray(done, done + chunk), offset);
+      this.storage(frameNumber).set(bytes.subarray(done, done + chunk), offset);
       done += chunk;
     }
+  }
+
+  /**
+   * Visit frames firstFrame .. firstFrame + frames - 1 in order as read-only views, without
+   * copying them as readBytes does (hashing a domain's memory at boot read it twice, a copy each
+   * time): written frames as views of their storage, consecutive ones of one buffer in one piece;
+   * frames never written as views of a shared zero buffer, with `stored` false. `offset` is the
+   * piece's byte offset from the first frame. The views are valid only during the call and must
+   * not be written to.
+   */
+  visitFrames(firstFrame: number, frames: number, visit: (bytes: Uint8Array, offset: number, stored: boolean) => void): void {
+    checkLength(frames * FRAME_SIZE);
+    if (!Number.isSafeInteger(firstFrame) || firstFrame < 0) {
+      throw new NovakitError("NK-MEM-001", `frame number ${firstFrame} lies outside the 52-bit physical address space`, { field: "firstFrame" });
+    }
+    checkRange(BigInt(firstFrame) << FRAME_SHIFT, frames * FRAME_SIZE);
+    let pieceStart = 0;
+    let pieceFrames = 0;
+    let pieceBytes: Uint8Array | undefined;
+    const flush = (): void => {
+      if (pieceFrames === 0) return;
+      const offset = pieceStart * FRAME_SIZE;
+      if (pieceBytes === undefined) {
+        const zeros = this.zeroPiece();
+        for (let done = 0; done < pieceFrames; done += FRAMES_PER_CHUNK) {
+          const count = Math.min(FRAMES_PER_CHUNK, pieceFrames - done);
+          visit(zeros.subarray(0, count * FRAME_SIZE), offset + done * FRAME_SIZE, false);
+        }
+      } else {
+        visit(new Uint8Array(pieceBytes.buffer, pieceBytes.byteOffset, pieceFrames * FRAME_SIZE), offset, true);
+      }
+      pieceFrames = 0;
+    };
+    for (let index = 0; index < frames; index++) {
+      const frameNumber = firstFrame + index;
+      const bytes = this.frames.get(frameNumber) ?? (this.inWindow(frameNumber) ? this.storage(frameNumber) : undefined);
+      const continues =
+        pieceFrames > 0 &&
+        (bytes === undefined
+          ? pieceBytes === undefined
+          : pieceBytes !== undefined && bytes.buffer === pieceBytes.buffer && bytes.byteOffset === pieceBytes.byteOffset + pieceFrames * FRAME_SIZE);
+      if (!continues) {
+        flush();
+        pieceStart = index;
+        pieceBytes = bytes;
+      }
+      pieceFrames += 1;
+    }
+    flush();
+  }
+
+  /** one chunk's worth of zeros, made on first use and never written: what an unwritten frame reads as */
+  private zeroPiece(): Uint8Array {
+    if (this.zeros === undefined) this.zeros = new Uint8Array(FRAMES_PER_CHUNK * FRAME_SIZE);
+    return this.zeros;
   }
 
   /** Zero the frame that contains `address` (a stored frame keeps its storage: views stay valid). */
@@ -135,19 +230,26 @@ export class PhysicalMemory {
    * Values are signed (BigInt64Array); use BigInt.asUintN(64, v) to read an entry.
    */
   frameWords(address: bigint): BigInt64Array {
+    const value = Number(address);
+    if (value >= 0 && value < PHYSICAL_LIMIT_NUMBER) return this.storageWords(Math.floor(value / FRAME_SIZE));
     checkRange(address, 1);
-    const frameNumber = Number(address >> FRAME_SHIFT);
+    return this.storageWords(Number(address >> FRAME_SHIFT));
+  }
+
+  /** the words of frame `frameNumber`, storage created (zero-filled) on first use */
+  private storageWords(frameNumber: number): BigInt64Array {
     const cached = this.wordViews.get(frameNumber);
     if (cached !== undefined) return cached;
-    this.frameBytes(address);
+    this.storage(frameNumber);
     return this.wordViews.get(frameNumber) as BigInt64Array;
   }
 
   /**
    * The 32-bit halves of chunk `chunkNumber` (frames chunkNumber * 64 .. + 63; frame f's word i
    * at index ((f & 63) << 10) + 2i, low half first), or undefined when no frame of it was written
-   * or the chunk lies in a shared window (a walker reads those through read64). For
-   * hardware walkers; the view stays valid for the life of this memory. Never creates storage.
+   * or a shared window covers only part of the chunk (a walker reads those through read64). A
+   * chunk wholly inside a shared window is a view of the window's buffer. For hardware walkers;
+   * the view stays valid for the life of this memory. Never creates storage.
    */
   chunkHalves(chunkNumber: number): Int32Array | undefined {
     const low = chunkNumber < DENSE_CHUNKS;
@@ -159,7 +261,8 @@ export class PhysicalMemory {
       if (cached !== undefined) return cached;
     }
     const buffer = this.chunks.get(chunkNumber);
-    if (buffer === undefined) return undefined;
+    // a chunk shared with the window has frames in two buffers: no one view shows them all
+    if (buffer === undefined || this.chunkOverlapsWindow(chunkNumber)) return undefined;
     const halves = new Int32Array(buffer);
     if (low) this.setLowChunkView(chunkNumber, halves);
     else this.chunkViews.set(chunkNumber, halves);
@@ -188,12 +291,16 @@ export class PhysicalMemory {
   /** words of a window frame another thread may have written (storage exists even if untouched here) */
   private windowWords(frameNumber: number): BigInt64Array | undefined {
     if (!this.inWindow(frameNumber)) return undefined;
-    this.frameBytes(BigInt(frameNumber) << FRAME_SHIFT);
+    this.storage(frameNumber);
     return this.wordViews.get(frameNumber);
   }
 
   private frameBytes(address: bigint): Uint8Array {
-    const frameNumber = Number(address >> FRAME_SHIFT);
+    return this.storage(Number(address >> FRAME_SHIFT));
+  }
+
+  /** the bytes of frame `frameNumber`, storage created (zero-filled) on first use */
+  private storage(frameNumber: number): Uint8Array {
     const existing = this.frames.get(frameNumber);
     if (existing !== undefined) return existing;
     if (this.window !== undefined && this.inWindow(frameNumber)) {
@@ -208,7 +315,7 @@ export class PhysicalMemory {
     if (buffer === undefined) {
       buffer = new SharedArrayBuffer(FRAMES_PER_CHUNK * FRAME_SIZE);
       this.chunks.set(chunkNumber, buffer);
-      if (chunkNumber < DENSE_CHUNKS) this.setLowChunkView(chunkNumber, new Int32Array(buffer));
+      if (chunkNumber < DENSE_CHUNKS && !this.chunkOverlapsWindow(chunkNumber)) this.setLowChunkView(chunkNumber, new Int32Array(buffer));
     }
     const byteOffset = (frameNumber % FRAMES_PER_CHUNK) * FRAME_SIZE;
     const bytes = new Uint8Array(buffer, byteOffset, FRAME_SIZE);

@@ -8,7 +8,7 @@ import {
   type MemoryAttributes,
   type PageTableFormat,
 } from "./page-table-format.js";
-import { FRAME_SIZE, type PhysicalMemory } from "./physical-memory.js";
+import { FRAME_SIZE, PHYSICAL_CHUNK_SHIFT, type PhysicalMemory } from "./physical-memory.js";
 import type {
   LeafBlock,
   TableMemoryStats,
@@ -140,6 +140,25 @@ export class RadixPageTable implements TranslationTable {
   private encodedBits = 0n;
   /** compare-and-swap publications lost to a concurrent writer (their tables were freed) */
   private lostRaces = 0;
+  /**
+   * The direct walk (directWalk, directTranslate): the root's frame number, or -1 when the walk
+   * cannot start there (a format that does not store frames verbatim, a concatenated root, a
+   * root beyond the dense chunk views, merging on).
+   */
+  private readonly directRootFrame: number;
+  /** PhysicalMemory's chunk views by chunk number (a live array: it grows as frames are written) */
+  private readonly chunkViews: readonly (Int32Array | undefined)[];
+  /**
+   * Per level, the bits of the table entries met there other than the table's address, as
+   * halves (learnt in recordChild from entries the format decoded): a slot holding exactly
+   * those bits plus some address points to the table at that address.
+   */
+  private readonly tableBitsLow: number[] = [];
+  private readonly tableBitsHigh: number[] = [];
+  private readonly tableKnown: boolean[] = [];
+  /** set by directWalk: the chunk view holding the level-0 table it reached, and that table's first index in it */
+  private directHalves: Int32Array = EMPTY_HALVES;
+  private directBase = 0;
 
   constructor(
     readonly format: PageTableFormat,
@@ -166,6 +185,9 @@ export class RadixPageTable implements TranslationTable {
       this.pathRaw.push(0n);
       this.leafPermissions.push(0);
       this.leafAttributes.push(undefined);
+      this.tableBitsLow.push(0);
+      this.tableBitsHigh.push(0);
+      this.tableKnown.push(false);
     }
     this.inputLimit = 1n << BigInt(format.inputBits);
     this.inputLimitNumber = 2 ** format.inputBits;
@@ -181,6 +203,10 @@ export class RadixPageTable implements TranslationTable {
       this.rootNodes.push(node);
       this.rootViews.push(node.words);
     }
+    this.chunkViews = memory.denseChunkHalves;
+    const rootFrame = Number(this.rootAddress >> 12n);
+    const direct = this.fastLeaves && !this.mergeTables && this.rootFrames === 1 && this.top > 0 && LOW_HALF === 0;
+    this.directRootFrame = direct && rootFrame < DIRECT_FRAME_LIMIT ? rootFrame : -1;
   }
 
   map(input: bigint, output: bigint, order: number, permissions: number, attributes: MemoryAttributes): UpdateResult {
@@ -221,13 +247,22 @@ export class RadixPageTable implements TranslationTable {
     if (!Number.isInteger(permissions) || (permissions & ~MEMORY_PERMISSIONS_ALL) !== 0) return RESULT_BAD_PAR;
     if (!this.fastLeaves || this.mergeTables) return this.update(inputPage, outputPage, 0, permissions, attributes);
     if (permissions !== this.pageLeafPermissions || attributes !== this.pageLeafAttributes) this.learnPageLeaf(outputPage, permissions, attributes);
-    if (this.walkTo(inputPage, 0, false) === undefined) return RESULT_MEM_CAP;
-    const walkFlush = this.walkFlush;
-    const halves = this.walkHalves;
-    const at = 2 * (this.walkBase + (inputPage & 511));
+    let walkFlush = false;
+    let halves: Int32Array;
+    let at: number;
+    // inputPage < 2^45: its high 32 bits by an exact multiplication (no double division)
+    if (this.directWalk(inputPage >>> 0, (inputPage * TWO_POW_MINUS_32) | 0)) {
+      halves = this.directHalves;
+      at = this.directBase + 2 * (inputPage & 511);
+    } else {
+      if (this.walkTo(inputPage, 0, false) === undefined) return RESULT_MEM_CAP;
+      walkFlush = this.walkFlush;
+      halves = this.walkHalves;
+      at = 2 * (this.walkBase + (inputPage & 511));
+    }
     // outputPage < 2^40: bits 19:0 of it are frame-address bits 31:12, the rest bits 51:32
     const low = this.pageLeafLow | ((outputPage & 0xfffff) << 12);
-    const high = this.pageLeafHigh | Math.floor(outputPage / 0x10_0000);
+    const high = this.pageLeafHigh | ((outputPage * TWO_POW_MINUS_20) | 0);
     if (halves[at + LOW_HALF] === 0 && halves[at + HIGH_HALF] === 0) {
       halves[at + HIGH_HALF] = high;
       if (Atomics.compareExchange(halves, at + LOW_HALF, 0, low) === 0) return walkFlush || this.policy.notPresent ? RESULT_FLUSH : RESULT_NO_FLUSH;
@@ -248,10 +283,18 @@ export class RadixPageTable implements TranslationTable {
   unmapPage(inputPage: number): UpdateResult {
     if (!(inputPage >= 0 && inputPage < this.inputPages && Number.isInteger(inputPage))) return RESULT_BAD_PAR;
     if (!this.fastLeaves || this.mergeTables) return this.update(inputPage, 0, 0, 0, undefined);
-    if (this.walkTo(inputPage, 0, true) === undefined) return this.walkOutOfMemory ? RESULT_MEM_CAP : RESULT_NO_FLUSH;
-    const walkFlush = this.walkFlush;
-    const halves = this.walkHalves;
-    const at = 2 * (this.walkBase + (inputPage & 511));
+    let walkFlush = false;
+    let halves: Int32Array;
+    let at: number;
+    if (this.directWalk(inputPage >>> 0, (inputPage * TWO_POW_MINUS_32) | 0)) {
+      halves = this.directHalves;
+      at = this.directBase + 2 * (inputPage & 511);
+    } else {
+      if (this.walkTo(inputPage, 0, true) === undefined) return this.walkOutOfMemory ? RESULT_MEM_CAP : RESULT_NO_FLUSH;
+      walkFlush = this.walkFlush;
+      halves = this.walkHalves;
+      at = 2 * (this.walkBase + (inputPage & 511));
+    }
     if (halves[at + LOW_HALF] === 0 && halves[at + HIGH_HALF] === 0) return walkFlush || this.policy.notPresent ? RESULT_FLUSH : RESULT_NO_FLUSH;
     const old = Atomics.exchange(halves, at + LOW_HALF, 0);
     halves[at + HIGH_HALF] = 0;
@@ -266,12 +309,112 @@ export class RadixPageTable implements TranslationTable {
    */
   translatePage(inputPage: number): number {
     if (!(inputPage >= 0 && inputPage < this.inputPages)) return -1;
+    if (this.directRootFrame >= 0) {
+      const direct = this.directTranslate(inputPage);
+      if (direct !== WALK_UNDECIDED) return direct;
+    }
     const found = this.recordedWalk(inputPage);
     if (found !== WALK_UNDECIDED) return found;
     // a table not yet recorded or a leaf not yet learnt: the general walk, which records and
     // learns what it meets, so the next call stays on the recorded path
     const translation = this.lookup(BigInt(inputPage) << 12n);
     return translation === undefined ? -1 : Number(translation.outputAddress >> 12n);
+  }
+
+  /**
+   * The direct walk of mapPage and unmapPage, as hardware walks (reference/paging.md §2.4; nova.md
+   * §3.1): from the root's frame down to the level-0 table of page (pageLow, pageHigh), each
+   * entry read as its two 32-bit halves from PhysicalMemory's chunk view and followed when its
+   * bits other than the address are the table bits learnt for that level. true: directHalves
+   * and directBase locate the level-0 table. false: something else is on the way (a hole, a
+   * leaf, a table not yet learnt, a frame without a chunk view); the caller takes walkTo, which
+   * decides every case, installs tables by compare-and-swap and learns what it meets.
+   *
+   * Why two plain 32-bit reads are enough (no 64-bit atomic load exists in JS without BigInt
+   * allocation): a table entry appears in a slot only through a 64-bit compare-and-swap from a
+   * hole or a leaf, and leaves the slot only through a 64-bit exchange (tearDown, update), so a
+   * torn pair (the halves of two different values) can only be read while the slot changes
+   * between the two reads. The low half is read again after the high half and the entry is used
+   * only if it is unchanged: a torn pair would need the slot to change twice, back to the same
+   * low half, within those few nanoseconds. A table read just before it is torn down is the
+   * staleness NOVA allows any walker: it stays on the waitlist, not freed, until the flush
+   * (nova.md §3.4). (Plain Int32Array reads over a SharedArrayBuffer are tear-free per element in
+   * the ECMAScript memory model; V8 does not merge typed-array loads, so the re-read is a read.)
+   */
+  private directWalk(pageLow: number, pageHigh: number): boolean {
+    let frame = this.directRootFrame;
+    if (frame < 0) return false;
+    const chunks = this.chunkViews;
+    const maskLow = this.leafMaskLow[0] as number;
+    const maskHigh = this.leafMaskHigh[0] as number;
+    let halves = chunks[frame >>> PHYSICAL_CHUNK_SHIFT];
+    for (let level = this.top; level > 0; level--) {
+      if (halves === undefined) return false;
+      const at = ((frame & CHUNK_FRAME_MASK) << 10) + 2 * slotIndex(pageLow, pageHigh, level);
+      const low = halves[at] as number;
+      const high = halves[at + 1] as number;
+      if (
+        (low & ~maskLow) !== this.tableBitsLow[level] ||
+        (high & ~maskHigh) !== this.tableBitsHigh[level] ||
+        this.tableKnown[level] !== true ||
+        halves[at] !== low
+      ) {
+        return false;
+      }
+      // a table's frame number: address bits 51:32 from the high half, 31:12 from the low half
+      frame = (high & maskHigh) * 0x10_0000 + ((low & maskLow) >>> 12);
+      if (frame >= DIRECT_FRAME_LIMIT) return false;
+      halves = chunks[frame >>> PHYSICAL_CHUNK_SHIFT];
+    }
+    if (halves === undefined) return false;
+    this.directHalves = halves;
+    this.directBase = (frame & CHUNK_FRAME_MASK) << 10;
+    return true;
+  }
+
+  /**
+   * translatePage's direct walk: directWalk's steps down to a leaf at any level whose bits other
+   * than the address are those of a leaf decoded there before (learnLeaf), read like a table entry
+   * (the low half again after the high half). Returns the output page, -1 for an all-zero slot,
+   * or WALK_UNDECIDED for anything else (the recorded and general walks decide it).
+   */
+  private directTranslate(page: number): number {
+    const pageLow = page >>> 0;
+    const pageHigh = (page * TWO_POW_MINUS_32) | 0;
+    const chunks = this.chunkViews;
+    const maskLow = this.leafMaskLow[0] as number;
+    const maskHigh = this.leafMaskHigh[0] as number;
+    let frame = this.directRootFrame;
+    for (let level = this.top; ; level--) {
+      const halves = chunks[frame >>> PHYSICAL_CHUNK_SHIFT];
+      if (halves === undefined) return WALK_UNDECIDED;
+      const at = ((frame & CHUNK_FRAME_MASK) << 10) + 2 * slotIndex(pageLow, pageHigh, level);
+      const low = halves[at] as number;
+      const high = halves[at + 1] as number;
+      if (
+        level > 0 &&
+        (low & ~maskLow) === this.tableBitsLow[level] &&
+        (high & ~maskHigh) === this.tableBitsHigh[level] &&
+        this.tableKnown[level] === true &&
+        halves[at] === low
+      ) {
+        frame = (high & maskHigh) * 0x10_0000 + ((low & maskLow) >>> 12);
+        if (frame >= DIRECT_FRAME_LIMIT) return WALK_UNDECIDED;
+        continue;
+      }
+      const leafMaskLow = this.leafMaskLow[level] as number;
+      const leafMaskHigh = this.leafMaskHigh[level] as number;
+      if (
+        (low & ~leafMaskLow) === this.leafBitsLow[level] &&
+        (high & ~leafMaskHigh) === this.leafBitsHigh[level] &&
+        this.leafKnown[level] === true &&
+        halves[at] === low
+      ) {
+        const leafFrame = ((high & leafMaskHigh) >>> 0) * 0x10_0000 + ((low & leafMaskLow) >>> 12);
+        return level === 0 ? leafFrame : leafFrame + (page % (this.span[level] as number));
+      }
+      return low === 0 && high === 0 ? -1 : WALK_UNDECIDED;
+    }
   }
 
   /**
@@ -716,7 +859,29 @@ export class RadixPageTable implements TranslationTable {
     node.childRaw[index] = raw;
     node.childAllowed[index] = pathPermissions === undefined ? -1 : pathPermissions(BigInt.asUintN(64, raw), level);
     node.children[index] = child;
+    this.learnTableBits(raw, childAddress, level);
     return child;
+  }
+
+  /**
+   * Remember the bits of a table entry at `level` other than its table's address, as halves, for
+   * the direct walk. Only when the entry holds the address verbatim under the level-0 address
+   * mask (a format that kept anything else there simply never takes the direct walk at that
+   * level), and only non-zero bits (a present entry never is zero). Like learnLeaf, this takes an
+   * entry's kind from its bits outside the address, which holds for every format here.
+   */
+  private learnTableBits(raw: bigint, childAddress: bigint, level: number): void {
+    const mask = this.leafAddressMask[0] as bigint;
+    const entry = BigInt.asUintN(64, raw);
+    if ((entry & mask) !== childAddress) return;
+    const bits = BigInt.asIntN(64, entry & ~mask);
+    if (bits === 0n) return;
+    const low = lowHalf(bits);
+    const high = highHalf(bits);
+    if (this.tableKnown[level] === true && this.tableBitsLow[level] === low && this.tableBitsHigh[level] === high) return;
+    this.tableBitsLow[level] = low;
+    this.tableBitsHigh[level] = high;
+    this.tableKnown[level] = true;
   }
 
   /**
@@ -993,6 +1158,14 @@ function minBig(a: bigint, b: bigint): bigint {
 function maxBig(a: bigint, b: bigint): bigint {
   return a > b ? a : b;
 }
+
+/** exact reciprocals of powers of two: x * 2^-32 is x / 2^32 without a division */
+const TWO_POW_MINUS_32 = 2 ** -32;
+const TWO_POW_MINUS_20 = 2 ** -20;
+/** frames a chunk view holds, minus one */
+const CHUNK_FRAME_MASK = 2 ** PHYSICAL_CHUNK_SHIFT - 1;
+/** frames below 2^31 take `>>> PHYSICAL_CHUNK_SHIFT` to their chunk number; the direct walk stays below */
+const DIRECT_FRAME_LIMIT = 2 ** 31;
 
 /** below 2^53 a bigint converts to a double exactly */
 const EXACT_DOUBLE_LIMIT = 2 ** 53;

@@ -1,6 +1,7 @@
 import { NovakitError } from "../errors/novakit-error.js";
 import type { KernelQuota } from "../kernel-state/kernel-quota.js";
 import { ObjectCost } from "../kernel-state/object-costs.js";
+import { AllocationSite } from "../kernel-state/kernel-allocation-policy.js";
 import { SELNUM } from "../abi/well-known-selectors.js";
 import type { Capability } from "./capability.js";
 import type { KernelObject } from "./kernel-object.js";
@@ -69,7 +70,7 @@ export class ObjectSpace extends Space {
   ensureTable(selector: number): boolean {
     const index = selector >>> LEVEL_BITS;
     if (this.tables[index] !== undefined) return true;
-    if (!this.quota.tryCharge(ObjectCost.TABLE)) return false;
+    if (!this.quota.tryCharge(ObjectCost.TABLE, AllocationSite.CAPABILITY_TABLE)) return false;
     this.tables[index] = new Int32Array(ENTRIES);
     this.tableCount += 1;
     return true;

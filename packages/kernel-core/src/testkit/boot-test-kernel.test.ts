@@ -1,5 +1,8 @@
 import { describe, expect, it } from "vitest";
+import { z } from "zod";
+import { definePlugin } from "../plugin/plugin-definition.js";
 import { bootTestKernel } from "./boot-test-kernel.js";
+import { TestRoundRobinPolicy } from "./test-scheduler.js";
 
 describe("bootTestKernel", () => {
   it("boots domains built by the root task through hypercalls and runs their workloads", async () => {
@@ -16,5 +19,24 @@ describe("bootTestKernel", () => {
     expect(spin!.results["slices"]).toBeGreaterThan(0);
     expect(tick!.results["periods"]).toBeGreaterThan(0);
     expect(result.faults).toEqual([]);
+  });
+
+  it("hands schedulerOptions to the scheduler plugin through its schema", async () => {
+    const seen: number[] = [];
+    const scheduler = definePlugin({
+      name: "test-scheduler-with-options",
+      version: "1.0.0",
+      kind: "scheduler",
+      options: z.strictObject({ label: z.number().default(1) }),
+      register(context) {
+        context.hooks.scheduler.tap(context.pluginName, (request) => {
+          seen.push(context.options.label);
+          return new TestRoundRobinPolicy(request.cpus);
+        });
+      },
+    });
+    await bootTestKernel({ scheduler, schedulerOptions: { label: 7 }, durationMs: 1 });
+    await bootTestKernel({ scheduler, durationMs: 1 });
+    expect(seen).toEqual([7, 1]);
   });
 });

@@ -15,6 +15,8 @@ export interface TestKernelOptions {
   readonly plugins?: readonly (NovakitPlugin<unknown> | { readonly plugin: NovakitPlugin<unknown>; readonly options?: unknown })[];
   /** a real scheduler plugin replaces the test-only round-robin one */
   readonly scheduler?: NovakitPlugin<unknown>;
+  /** raw options of `scheduler` (a scheduler plugin cannot go in `plugins`: one scheduler per kernel) */
+  readonly schedulerOptions?: unknown;
   /** a real arch plugin replaces the test arch (then `platform` is ignored) */
   readonly arch?: NovakitPlugin<unknown>;
   readonly platform?: Platform | TestPlatformOptions;
@@ -50,7 +52,11 @@ export function createTestKernel(options: TestKernelOptions = {}): NovakitKernel
   };
   const requests: PluginRequest[] = [
     { plugin: options.arch ?? testArchPlugin({ platform, guestSpaces: options.guestSpaces ?? false, dmaSpaces: options.dmaSpaces ?? false }), source: "testkit: arch" },
-    { plugin: options.scheduler ?? testSchedulerPlugin(), source: "testkit: scheduler" },
+    {
+      plugin: options.scheduler ?? testSchedulerPlugin(),
+      ...(options.scheduler !== undefined && options.schedulerOptions !== undefined ? { options: options.schedulerOptions } : {}),
+      source: "testkit: scheduler",
+    },
   ];
   for (const [index, entry] of (options.plugins ?? []).entries()) {
     const request = "plugin" in entry ? entry : { plugin: entry };

@@ -3,6 +3,8 @@ import type { TcgPcrEvent2 } from "../event-log/event-log-types.js";
 import { eventTypeName } from "../event-log/event-types.js";
 import { comparePcrs } from "../event-log/replay-event-log.js";
 import { LaunchDiagnostic } from "../launch-diagnostics.js";
+import type { LaunchStep } from "../measure/launch-step.js";
+import { LaunchInterruptedError } from "./launch-interrupted-error.js";
 import { toHex } from "../measure/digests.js";
 import type { LaunchPlan } from "../measure/plan-launch.js";
 import { eventOfStep, predictSteps, type Prediction } from "../measure/predict-launch.js";
@@ -46,17 +48,23 @@ export function measureEventOf(event: TcgPcrEvent2, locality: number, descriptio
 export async function runMeasuredLaunch(tpm: Tpm, plan: LaunchPlan, publish: (event: MeasureEvent) => void): Promise<MeasuredLaunchResult> {
   const banks = plan.banks;
   const prediction = predictSteps(plan.steps, banks);
-  for (const step of plan.steps) {
+  for (const [index, step] of plan.steps.entries()) {
     const event = eventOfStep(step, banks);
-    if (step.kind === "drtm") {
-      await tpm.drtmHash(step.data);
-      publish(measureEventOf(event, 4, `${step.description} [${eventTypeName(step.eventType)}]`));
-    } else {
-      await tpm.pcrExtend(step.pcr, step.locality, event.digests);
-      publish(measureEventOf(event, step.locality, `${step.description} [${eventTypeName(step.eventType)}]`));
+    try {
+      if (step.kind === "drtm") await tpm.drtmHash(step.data);
+      else await tpm.pcrExtend(step.pcr, step.locality, event.digests);
+    } catch (error) {
+      throw interrupted(tpm, error, plan.steps.slice(index));
     }
+    const locality = step.kind === "drtm" ? 4 : step.locality;
+    publish(measureEventOf(event, locality, `${step.description} [${eventTypeName(step.eventType)}]`));
   }
-  const pcrs = await tpm.pcrRead(LAUNCH_PCRS, banks);
+  let pcrs: Map<HashAlgorithm, Map<number, Uint8Array>>;
+  try {
+    pcrs = await tpm.pcrRead(LAUNCH_PCRS, banks);
+  } catch (error) {
+    throw interrupted(tpm, error, []);
+  }
   const mismatches = comparePcrs(prediction.replay, pcrs, LAUNCH_PCRS);
   const missing = banks.flatMap((bank) => LAUNCH_PCRS.filter((pcr) => pcrs.get(bank)?.get(pcr) === undefined).map((pcr) => `${bank}:${pcr}`));
   if (missing.length > 0 || mismatches.length > 0) {
@@ -65,4 +73,15 @@ export async function runMeasuredLaunch(tpm: Tpm, plan: LaunchPlan, publish: (ev
     throw new NovakitError(LaunchDiagnostic.TPM_DISAGREES, `the TPM (${tpm.description}) disagrees with the measured launch: ${detail}`, { field: "tpm" }, "another program may be using the TPM, or it is not a TPM 2.0 with DRTM support");
   }
   return { plan, prediction, pcrs, tpm: tpm.description };
+}
+
+/** "PCR 19: <description>" per step, for the boot log and the error */
+export function stepName(step: LaunchStep): string {
+  return step.kind === "drtm" ? `PCR 17 (DRTM hash sequence): ${step.description}` : `PCR ${step.pcr}: ${step.description}`;
+}
+
+/** A TPM error during the launch becomes NK-TXT-019 naming what was not extended; anything else passes. */
+function interrupted(tpm: Tpm, error: unknown, remaining: readonly LaunchStep[]): unknown {
+  if (!(error instanceof NovakitError) || !error.code.startsWith("NK-TPM-")) return error;
+  return new LaunchInterruptedError(tpm.description, remaining.map(stepName), error.code, error.message);
 }

@@ -5,6 +5,7 @@ export type { TpmTransport } from "./tpm-transport.js";
 export { hashAlgorithmFromId, isHashAlgorithm, hashBytes, extendDigest } from "./hash-algorithm.js";
 export { WireTpm } from "./wire-tpm.js";
 export { EmbeddedTpm, type EmbeddedTpmOptions } from "./embedded/embedded-tpm.js";
+export { tpmFailureModeSchema, TpmFailureSchedule, SIMULATED_TPM_TIMEOUT_MS, type TpmFailureMode } from "./embedded/tpm-failure-mode.js";
 export { TpmCommandProcessor, type CommandProcessorOptions } from "./embedded/command-processor.js";
 export { TcpTpm, DEFAULT_TCP_TIMEOUT_MS, type TcpTpmOptions } from "./tcp/tcp-tpm.js";
 export { SwtpmControlChannel, SwtpmControlCommand } from "./tcp/swtpm-control.js";

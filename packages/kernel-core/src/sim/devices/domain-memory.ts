@@ -97,11 +97,12 @@ export class DomainMemory {
     const hash = createHash("sha256");
     this.shadow.clear();
     // a block at a time (up to 2 MiB): one read and one hash update instead of one per frame
-    this.forEachBlockBytes((block, bytes) => {
+    this.forEachBlockPiece((block, bytes, firstPage, stored) => {
       hash.update(bytes);
-      for (let page = 0; page < block.pages; page++) {
+      if (!stored) return;
+      for (let page = 0; page < bytes.length / PAGE; page++) {
         const frame = bytes.subarray(page * PAGE, (page + 1) * PAGE);
-        if (!isZero(frame)) this.shadow.set(block.firstIndex + page, frame.slice());
+        if (!isZero(frame)) this.shadow.set(block.firstIndex + firstPage + page, frame.slice());
       }
     });
     this.startHash = hash.digest("hex");
@@ -131,11 +132,14 @@ export class DomainMemory {
   digest(): DomainMemoryDigest {
     const now = createHash("sha256");
     let changed = 0;
-    this.forEachBlockBytes((block, bytes) => {
+    this.forEachBlockPiece((block, bytes, firstPage, stored) => {
       now.update(bytes);
-      for (let page = 0; page < block.pages; page++) {
+      for (let page = 0; page < bytes.length / PAGE; page++) {
+        const expected = this.shadow.get(block.firstIndex + firstPage + page);
+        // a frame never written against a shadow that holds nothing: zeros on both sides
+        if (!stored && expected === undefined) continue;
         const actual = bytes.subarray(page * PAGE, (page + 1) * PAGE);
-        if (!equalBytes(actual, this.shadow.get(block.firstIndex + page) ?? this.zeroFrame)) changed++;
+        if (!equalBytes(actual, expected ?? this.zeroFrame)) changed++;
       }
     });
     const nowHex = now.digest("hex");
@@ -198,9 +202,15 @@ export class DomainMemory {
     }
   }
 
-  /** the bytes of each delegated block, in delegation order */
-  private forEachBlockBytes(visit: (block: Block, bytes: Uint8Array) => void): void {
-    for (const block of this.blocks) visit(block, this.memory.readBytes(block.hostPage << PAGE_SHIFT, block.pages * PAGE));
+  /**
+   * The bytes of each delegated block, in delegation order, as read-only views of whole frames
+   * (PhysicalMemory.visitFrames: no copy of the domain's memory): `firstPage` is the piece's first
+   * page inside the block, `stored` false for frames never written (all zero).
+   */
+  private forEachBlockPiece(visit: (block: Block, bytes: Uint8Array, firstPage: number, stored: boolean) => void): void {
+    for (const block of this.blocks) {
+      this.memory.visitFrames(Number(block.hostPage), block.pages, (bytes, offset, stored) => visit(block, bytes, offset / PAGE, stored));
+    }
   }
 
   private blockOfIndex(index: number): Block {
