@@ -42,7 +42,7 @@ export function capabilitySection(data: ReportData): string {
     rows: [...pairs.values()],
   });
   return `<section id="capabilities"><h2>Capability graph</h2>
-<p class="note">${plural(graph.pds.length, "protection domain")} with the live objects each owns (grouped by subtype, hover for ids) and, above them, every ctrl_pd delegation the <code>delegated</code> hook saw, one arc per source, destination and space kind (×N = calls). Capability permission bits are NOVA's (reference/nova.md §1.4).</p>
+<p class="note">${plural(graph.pds.length, "protection domain")} with the live objects each owns (grouped by subtype, hover for ids) and, above them, every ctrl_pd delegation the <code>delegated</code> hook saw, one arc per source, destination and space kind (×N = calls). Capability permission masks are NOVA's, per object type.</p>
 <div class="legend">${legend}</div>
 <div class="figure">${capabilityGraphSvg(graph)}</div>
 <h3>Delegations</h3>${delegations}

@@ -47,7 +47,7 @@ export function iommuSection(data: ReportData): string {
         deviceTable(data.iommus.untranslated, "assignments untranslated");
   const none = data.iommus.units.length === 0 ? `<p class="note">The platform has no IOMMU unit.</p>` : "";
   return `<section id="iommu"><h2>Device assignment per IOMMU</h2>
-<p class="note">Every DMA-capable PCI function, the domain it is assigned to, and its device table entry as read from memory (reference/amd-iommu.md §3: V, TV, Mode = I/O page-table levels, DomainID, root pointer, IR/IW). Readable and writable sizes come from walking the I/O page tables the entry points at, as <code>novakit check --isolation</code> does.</p>
+<p class="note">Every DMA-capable PCI function, the domain it is assigned to, and its device table entry as read from memory (the AMD IOMMU device table entry: V, TV, Mode = I/O page-table levels, DomainID, root pointer, IR/IW). Readable and writable sizes come from walking the I/O page tables the entry points at, as <code>novakit check --isolation</code> does.</p>
 ${none}${units}${untranslated}
 </section>`;
 }

@@ -402,7 +402,7 @@ export class Simulator implements KernelRuntime {
             "NK-KRN-205",
             `scheduler policy "${policy.name}" picked SC ${sc.id} with no budget left`,
             {},
-            "a policy must refill leftNs to budgetNs when an SC with leftNs = 0 is enqueued (reference/nova.md §7)",
+            "a policy must refill leftNs to budgetNs when an SC with leftNs = 0 is enqueued (NOVA's scheduler: an SC whose budget is used up is refilled when it is enqueued again)",
           );
         }
       }

@@ -3,13 +3,30 @@ import type { AmdIommuDriver } from "@novakit/iommu-amd";
 import { definePlugin, hypercallNames, InvariantViolation, MemoryCapabilityPermission, NovakitError, SeededRandom, DEFAULT_ATTRIBUTES, type NovakitKernel } from "@novakit/kernel-core";
 import { randomPrograms } from "./hypercall-campaign.js";
 import { hypercallsTarget } from "./hypercalls-target.js";
+import { decodeProgram, encodeProgram } from "./program-decoder.js";
 import { runHypercallProgram, runHypercallPrograms } from "./program-runner.js";
+import { StepKind } from "./program-step.js";
 import { hypercallSeeds } from "./seed-programs.js";
 
 /** 00:1f.2, q35's AHCI controller: the machine's only bus master */
 const AHCI_BDF = 0xfa;
 /** a frame no PD is ever given: inside the 1 MiB..16 MiB RAM below the fuzzer's arena */
 const FOREIGN_FRAME = 0x800n;
+/** raw parameter byte 0 for create_sm (number 6) with flags 1 */
+const RAW_CREATE_SM = 0x16;
+/** root PD at SELF_PD in the root's own object space: the PD operand of a raw create */
+const RAW_ROOT_PD = 0x10;
+
+/**
+ * The leak the seed-22 campaign found: its 8th boot (programs 1400..1599, kernel seed 22 + 1400),
+ * program 186. The campaign draws 200 programs of 100..1499 bytes per boot from one generator.
+ */
+function seed22LeakingProgram(): Uint8Array {
+  const random = new SeededRandom(22);
+  let batch: Uint8Array[] = [];
+  for (let boot = 0; boot <= 7; boot++) batch = randomPrograms(random, 200, 100, 1500);
+  return batch[186] as Uint8Array;
+}
 
 describe("the stateful hypercall fuzzer on q35 + AMD IOMMU", () => {
   it("boots clean: the invariants hold before any program step and after an empty program's world comes and goes", async () => {
@@ -111,6 +128,35 @@ describe("the stateful hypercall fuzzer on q35 + AMD IOMMU", () => {
       iommuObserver: { onDriver: (created) => (driver = created) },
     });
     await expect(run).rejects.toMatchObject({ invariant: "device-reach", subject: { sbdf: AHCI_BDF } });
+  });
+
+  describe("regression: seed 22, boot 8, program 186 left an SM in the root's object space at 0x12", () => {
+    // a raw create of the root named SELF_HST (0x12): a free slot in the root's space (the root
+    // keeps its host space at NOVA_HST), outside the window and region the teardown nulls
+    it("the program itself (it leaked on its own, independent of the earlier programs of its boot)", async () => {
+      const program = seed22LeakingProgram();
+      const steps = decodeProgram(program);
+      // step 17: the root's raw create_sm with a fixed-slot selector (byte 1 in 200..229) and the root PD
+      expect(steps[17]).toEqual({ actor: 0, kind: StepKind.RAW, adversarial: false, parameters: [RAW_CREATE_SM, 217, RAW_ROOT_PD, 11, 183, 174, 213, 190] });
+      const report = await runHypercallProgram(program, { seed: 22 + 1400 });
+      expect(report.leaks).toEqual([]);
+      expect(report.violations.map((violation) => violation.message)).toEqual([]);
+    });
+
+    it("minimal: one raw create_sm of the root at a fixed slot is refused (taken selector), nothing survives", async () => {
+      for (const slotByte of [200, 201, 202, 203, 204, 217]) {
+        const report = await runHypercallProgram(encodeProgram([{ actor: 0, kind: StepKind.RAW, adversarial: false, parameters: [RAW_CREATE_SM, slotByte, RAW_ROOT_PD, 0, 0, 0, 0, 0] }]));
+        expect(report.steps).toBe(1);
+        expect(report.statusHistogram.count("create_sm", "BAD_CAP")).toBe(1);
+        expect(report.leaks).toEqual([]);
+      }
+    });
+
+    it("a raw create_sm of the root into its window still succeeds, and the teardown removes it", async () => {
+      const report = await runHypercallProgram(encodeProgram([{ actor: 0, kind: StepKind.RAW, adversarial: false, parameters: [RAW_CREATE_SM, 5, RAW_ROOT_PD, 0, 0, 0, 0, 0] }]));
+      expect(report.statusHistogram.count("create_sm", "SUCCESS")).toBe(1);
+      expect(report.leaks).toEqual([]);
+    });
   });
 
   it("is a FuzzTarget: named, with seeds, and executing a seed passes", async () => {

@@ -41,6 +41,10 @@ export interface ExecutionEnvironment {
 
 const windowSlot = (byte: number): number => WINDOW_BASE + (byte % WINDOW_SLOTS);
 const ALL_MEMORY = MemoryCapabilityPermission.R | MemoryCapabilityPermission.W | MemoryCapabilityPermission.XU | MemoryCapabilityPermission.XS;
+/** a fuzzed PD's own capabilities at fixed slots (what a raw call names besides the window) */
+const ACTOR_OWN_SLOTS: readonly number[] = [Slot.SELF_PD, Slot.SELF_OBJ, Slot.SELF_HST, Slot.SELF_DMA, Slot.SELF_PIO];
+/** the root holds only its PD and object space at those slots (prepareRoot); the others are free */
+const ROOT_OWN_SLOTS: readonly number[] = [Slot.SELF_PD, Slot.SELF_OBJ];
 /** how long a fuzzed down waits at most (absolute deadlines are now + this) */
 const DOWN_DEADLINE_NS = 20_000;
 
@@ -263,9 +267,12 @@ export class StepExecutor {
       args[0] = BigInt(windowSlot(byte(2)));
       args[1] = (BigInt(windowSlot(byte(3))) << 12n) | BigInt(byte(4) % (WINDOW_ORDER + 1));
     }
-    // high selectors lie beyond the object space (BAD_CAP); anything a raw call creates stays
-    // below 2^TEARDOWN_ORDER, where the teardown finds it
-    const selector = byte(1) < 200 ? windowSlot(byte(1)) : byte(1) < 230 ? this.pick([Slot.SELF_PD, Slot.SELF_OBJ, Slot.SELF_HST, Slot.SELF_DMA, Slot.SELF_PIO], byte(1), false) : SELNUM + byte(1);
+    // high selectors lie beyond the object space (BAD_CAP). A create_* inserts at the selector,
+    // so a raw call may only name slots the teardown clears or that are taken: a fuzzed PD's
+    // 0 .. 2^TEARDOWN_ORDER - 1 are nulled, but the root's SELF_HST/SELF_DMA/SELF_PIO are free
+    // slots outside its window and region, and an object created there outlived its world
+    // (seed 22, boot 8, program 186: a raw create_sm of the root at 0x12)
+    const selector = byte(1) < 200 ? windowSlot(byte(1)) : byte(1) < 230 ? this.pick(actor.index === 0 ? ROOT_OWN_SLOTS : ACTOR_OWN_SLOTS, byte(1), false) : SELNUM + byte(1);
     const name = (Object.keys(Hypercall) as HypercallName[]).find((candidate) => Hypercall[candidate] === number);
     const outcome = api.hypercall(number | (flags << 4), selector, args);
     if (name === undefined) {
