@@ -14,6 +14,7 @@ export * from "./errors/novakit-error.js";
 
 // ---- binary input ----
 export * from "./bytes/little-endian-reader.js";
+export * from "./bytes/concat-bytes.js";
 // ACPI table framing (SDT header, checksum, bounds-checked reads): shared by the x86 arch plugin and the AMD IOMMU plugin's IVRS parser
 export { AcpiDiagnostic, acpiError, type AcpiDiagnosticCode } from "./acpi/acpi-diagnostics.js";
 export { TableReader as AcpiTableReader, byteSum as acpiByteSum, hex as acpiHex } from "./acpi/table-reader.js";

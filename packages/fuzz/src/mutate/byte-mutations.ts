@@ -1,4 +1,4 @@
-import type { SeededRandom } from "@novakit/kernel-core";
+import { concatBytes, type SeededRandom } from "@novakit/kernel-core";
 import { INTERESTING_16, INTERESTING_32, INTERESTING_8 } from "./interesting-values.js";
 import { oneIn, pickOne } from "./random-choice.js";
 
@@ -166,12 +166,5 @@ export const BYTE_MUTATIONS: readonly ByteMutation[] = [
 ];
 
 export function concat(...parts: readonly Uint8Array[]): Uint8Array {
-  const total = parts.reduce((sum, part) => sum + part.length, 0);
-  const out = new Uint8Array(total);
-  let offset = 0;
-  for (const part of parts) {
-    out.set(part, offset);
-    offset += part.length;
-  }
-  return out;
+  return concatBytes(parts);
 }
