@@ -247,6 +247,9 @@ export class RadixPageTable implements TranslationTable {
     if (!Number.isInteger(permissions) || (permissions & ~MEMORY_PERMISSIONS_ALL) !== 0) return RESULT_BAD_PAR;
     if (!this.fastLeaves || this.mergeTables) return this.update(inputPage, outputPage, 0, permissions, attributes);
     if (permissions !== this.pageLeafPermissions || attributes !== this.pageLeafAttributes) this.learnPageLeaf(outputPage, permissions, attributes);
+    // Finding the leaf slot (direct walk, else the recorded walk) is written out here and in
+    // unmapPage on purpose: a shared helper would hand back three values through fields on every
+    // page of the hottest loop; the two differ in how a failed walk is reported.
     let walkFlush = false;
     let halves: Int32Array;
     let at: number;
