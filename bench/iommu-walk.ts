@@ -1,13 +1,16 @@
-import { DEFAULT_ATTRIBUTES, FrameAllocator, MemoryPermission, NovakitError, PhysicalMemory, RadixPageTable } from "@novakit/kernel-core";
+import { DEFAULT_ATTRIBUTES, FrameAllocator, kernelMemoryWindow, MemoryPermission, NovakitError, PhysicalMemory, RadixPageTable } from "@novakit/kernel-core";
 import { DeviceTable, NEEDS_FULL_WALK, createAmdDptFormat, novaAssignedTranslation, translateDma, translateDmaFast } from "@novakit/iommu-amd";
 import { result, type BenchResult } from "./bench-result.js";
-import { runNativeBaseline } from "./native-baseline.js";
+import { BEST_OF, runNativeBaseline } from "./native-baseline.js";
 
 /**
- * iommu.walk (bench/README.md): full AMD IOMMU DMA walks (device table entry, then a 4-level
- * I/O page table; no IOTLB) through the walker the plugin uses: `translateDmaFast` on numbers,
- * with `translateDma` deciding whatever it hands back (faults, odd entries), next to bench/native/iommu_walk.c, which
- * builds the same layout and does the same walk and checks.
+ * iommu.walk (bench/README.md): full AMD IOMMU DMA walks (device table entry read from memory,
+ * then a 4-level I/O page table; no IOTLB) through @novakit/iommu-amd's walker on numbers,
+ * `translateDmaFast`, with `translateDma` deciding whatever it hands back (faults, odd entries),
+ * next to bench/native/iommu_walk.c, which builds the same layout and does the same walk and
+ * checks. (The IOMMU model's own IOTLB-miss path walks with translateDma from its device-table
+ * cache, whose entries may be stale on purpose, which a walker reading the DTE from memory
+ * cannot honour; iommu.translate.iotlb measures that path.)
  *
  * Layout: device table at DEVICE_TABLE_BASE, entry of BDF 0x0100 V=1 TV=1 Mode 4 IR=IW=1
  * (NOVA's assigned form, nova.md §4.3), DomainID 1; I/O tables built by RadixPageTable with
@@ -21,7 +24,14 @@ export const IOMMU_WALK_BENCH = "iommu.walk";
 
 const PAGES = 1 << 16;
 const TRANSLATIONS = 1 << 22;
-const WARMUP_TRANSLATIONS = 1 << 16;
+/**
+ * Warm-up: WARMUP_ROUNDS calls of the timed function over WARMUP_TRANSLATIONS requests each, so
+ * that V8 has compiled the whole function (not only its loop, on-stack) before the clock starts:
+ * after a single warm-up call the timed call still ran partly in the interpreter's tiers, ~50 %
+ * slower over the first million walks (measured).
+ */
+const WARMUP_TRANSLATIONS = 1 << 18;
+const WARMUP_ROUNDS = 8;
 const BDF = 0x0100;
 const DEVICE_TABLE_BASE = 0x20_0000n;
 const TABLE_RAM = { base: 0x100_0000n, size: 0x100_0000n };
@@ -36,9 +46,13 @@ function verificationFailed(message: string): NovakitError {
   return new NovakitError("NK-BEN-001", `${IOMMU_WALK_BENCH}: ${message}`, { field: IOMMU_WALK_BENCH }, "the DMA walk produced a wrong translation; the figure is void");
 }
 
-/** the device table and the I/O page table, in a fresh physical memory */
+/**
+ * the device table and the I/O page table, in a fresh physical memory that keeps them in one
+ * kernel memory window (kernelMemoryWindow: 16 MiB from the device table's 2 MiB), as a boot
+ * keeps the kernel's frames
+ */
 function buildTables(): PhysicalMemory {
-  const memory = new PhysicalMemory();
+  const memory = new PhysicalMemory(kernelMemoryWindow([{ base: DEVICE_TABLE_BASE, size: TABLE_RAM.base - DEVICE_TABLE_BASE }, TABLE_RAM]));
   const table = new RadixPageTable(createAmdDptFormat({ levels: 4 }), new FrameAllocator([TABLE_RAM]), memory);
   const permissions = MemoryPermission.R | MemoryPermission.W;
   for (let i = 0; i < PAGES; i++) {
@@ -61,21 +75,31 @@ function requestPages(count: number): Uint16Array {
   return pages;
 }
 
-/** T walks; returns how many gave a wrong result */
+/**
+ * T walks; returns how many gave a wrong result. The requests the fast walk hands back
+ * (NEEDS_FULL_WALK: none in this workload) are collected and walked by translateDma after the
+ * loop, inside the same timed call: a call to the full walk inside the loop costs every walk
+ * ~3 ns of spilled registers although it never runs (measured).
+ */
 function walk(memory: PhysicalMemory, pages: Uint16Array, count: number): number {
   const deviceTableBase = Number(DEVICE_TABLE_BASE);
   const iovaBase = Number(IOVA_BASE);
   const paMinusIova = Number(PA_MINUS_IOVA);
+  // module constants as locals: V8 checks a module constant for its temporal dead zone at every use
+  const bdf = BDF;
+  const needsFullWalk = NEEDS_FULL_WALK;
+  const handedBack: number[] = [];
   let wrong = 0;
   for (let k = 0; k < count; k++) {
     const iova = iovaBase + (pages[k] as number) * 4096 + (k & 0xff8);
-    const write = (k & 1) === 1;
-    let physical = translateDmaFast(memory, deviceTableBase, BDF, iova, write, 4);
-    if (physical === NEEDS_FULL_WALK) {
-      const outcome = translateDma({ memory, deviceTableBase: DEVICE_TABLE_BASE, bdf: BDF, iova: BigInt(iova), write });
-      physical = outcome.ok ? Number(outcome.physicalAddress) : -1;
-    }
-    if (physical !== iova + paMinusIova) wrong += 1;
+    const physical = translateDmaFast(memory, deviceTableBase, bdf, iova, (k & 1) === 1, 4);
+    if (physical === needsFullWalk) handedBack.push(k);
+    else if (physical !== iova + paMinusIova) wrong += 1;
+  }
+  for (const k of handedBack) {
+    const iova = iovaBase + (pages[k] as number) * 4096 + (k & 0xff8);
+    const outcome = translateDma({ memory, deviceTableBase: DEVICE_TABLE_BASE, bdf: BDF, iova: BigInt(iova), write: (k & 1) === 1 });
+    if (!outcome.ok || Number(outcome.physicalAddress) !== iova + paMinusIova) wrong += 1;
   }
   return wrong;
 }
@@ -83,11 +107,19 @@ function walk(memory: PhysicalMemory, pages: Uint16Array, count: number): number
 export async function iommuWalkBench(): Promise<BenchResult> {
   const memory = buildTables();
   const pages = requestPages(TRANSLATIONS);
-  if (walk(memory, pages, WARMUP_TRANSLATIONS) !== 0) throw verificationFailed("warm-up translations wrong");
-  const start = process.hrtime.bigint();
-  const wrong = walk(memory, pages, TRANSLATIONS);
-  const figure = result(IOMMU_WALK_BENCH, TRANSLATIONS, process.hrtime.bigint() - start, "Mode 4, full walk, no IOTLB");
-  if (wrong > 0) throw verificationFailed(`${wrong} of ${TRANSLATIONS} translations wrong`);
+  for (let round = 0; round < WARMUP_ROUNDS; round++) {
+    if (walk(memory, pages, WARMUP_TRANSLATIONS) !== 0) throw verificationFailed("warm-up translations wrong");
+  }
+  // the best of BEST_OF timed runs, as for the native baseline; every run is checked
+  let best: bigint | undefined;
+  for (let run = 0; run < BEST_OF; run++) {
+    const start = process.hrtime.bigint();
+    const wrong = walk(memory, pages, TRANSLATIONS);
+    const elapsed = process.hrtime.bigint() - start;
+    if (wrong > 0) throw verificationFailed(`${wrong} of ${TRANSLATIONS} translations wrong`);
+    if (best === undefined || elapsed < best) best = elapsed;
+  }
+  const figure = result(IOMMU_WALK_BENCH, TRANSLATIONS, best ?? 0n, `Mode 4, full walk, no IOTLB; best of ${BEST_OF} runs`);
   const native = runNativeBaseline("iommu_walk");
   if (!native.available) {
     process.stderr.write(`bench: ${native.note}\n`);

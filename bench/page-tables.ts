@@ -1,6 +1,6 @@
-import { FrameAllocator, NovakitError, PhysicalMemory, RadixPageTable } from "@novakit/kernel-core";
+import { FrameAllocator, kernelMemoryWindow, NovakitError, PhysicalMemory, RadixPageTable } from "@novakit/kernel-core";
 import { result, type BenchFigure, type BenchResult } from "./bench-result.js";
-import { runNativeBaseline, type NativeBaseline } from "./native-baseline.js";
+import { BEST_OF, runNativeBaseline, type NativeBaseline } from "./native-baseline.js";
 import type { ConcurrentMapJob, ConcurrentMapResult, RegionJob } from "./page-table-worker.js";
 import { ATTRIBUTES, benchFormat, PAGES, PERMISSIONS, scatteredPageFast, SECOND_REGION_OFFSET, VA_BASE, VA_BASE_PAGE } from "./page-table-workload.js";
 import { benchEntry, runGatedPool } from "./worker-pool.js";
@@ -15,6 +15,13 @@ export type PageTableBenchName = (typeof PAGE_TABLE_BENCHES)[number];
 
 /** pages mapped (and looked up, unmapped) on a throwaway table before timing, so the JIT has settled */
 const WARMUP_PAGES = 1 << 16;
+/**
+ * pages a pt.concurrent worker maps on its private table before the gate opens: a worker is a
+ * fresh V8 isolate and has only this warm-up (the main thread's sequential rounds warm up on
+ * 2^16 pages and then run BEST_OF full rounds); with 2^16 its timed run still paid for compiling
+ * the table-install path (measured: 1.3-1.8x slower)
+ */
+const WORKER_WARMUP_PAGES = 1 << 18;
 const TABLE_RAM = { base: 0x10_0000n, size: 0x1000_0000n };
 
 interface SequentialFigures {
@@ -35,7 +42,9 @@ function verificationFailed(workload: string, message: string): NovakitError {
  * of the harness.
  */
 function sequentialRound(pages: number, timed: boolean): SequentialFigures {
-  const memory = new PhysicalMemory();
+  // table memory as a kernel boot keeps it: the first 16 MiB of the RAM tables come from in one
+  // flat window (kernelMemoryWindow); 2^20 pages take 2 055 tables, 8 MiB
+  const memory = new PhysicalMemory(kernelMemoryWindow([TABLE_RAM]));
   const table = new RadixPageTable(benchFormat(), new FrameAllocator([TABLE_RAM]), memory);
   const basePage = timed ? VA_BASE_PAGE : 0x7_0000_0000;
 
@@ -81,8 +90,10 @@ async function concurrentRound(workers: 1 | 2): Promise<BenchResult> {
   const half = PAGES / 2;
   // per region: 1024 level-0 tables, 2 level-1 tables, and the shared path above them
   const framesPerWorker = 2 * 1100;
+  // and per worker, frames for its private warm-up table (WORKER_WARMUP_PAGES: 512 level-0 tables and the path above)
+  const warmupFrames = 600;
   const windowBase = 0x10_0000n;
-  const buffer = new SharedArrayBuffer((1 + 2 * framesPerWorker) * 4096);
+  const buffer = new SharedArrayBuffer((1 + 2 * framesPerWorker + 2 * warmupFrames) * 4096);
   const memory = new PhysicalMemory({ base: windowBase, buffer });
   const table = new RadixPageTable(benchFormat(), new FrameAllocator([{ base: windowBase, size: 0x1000n }]), memory);
   const regions: RegionJob[] = [
@@ -96,10 +107,11 @@ async function concurrentRound(workers: 1 | 2): Promise<BenchResult> {
     tableFramesBase: windowBase + BigInt((1 + worker * framesPerWorker) * 4096),
     tableFrames: framesPerWorker,
     regions: workers === 1 ? regions : [regions[worker] as RegionJob],
-    // below 16 GiB, where PhysicalMemory has chunk views: the warm-up then runs (and the JIT
-    // optimises) the same direct walk as the timed run, which deoptimised it otherwise
-    warmupFramesBase: 0x2_0000_0000n + BigInt(worker) * 0x1000_0000n,
-    warmupPages: WARMUP_PAGES,
+    // in the window too: the warm-up then runs (and the JIT optimises) the same window walk as
+    // the timed run, which deoptimised into it otherwise
+    warmupFramesBase: windowBase + BigInt((1 + 2 * framesPerWorker + worker * warmupFrames) * 4096),
+    warmupFrames,
+    warmupPages: WORKER_WARMUP_PAGES,
   }));
   const run = await runGatedPool<ConcurrentMapJob, ConcurrentMapResult>(benchEntry("page-table-worker"), jobs);
   const failures = run.results.reduce((sum, report) => sum + report.failures, 0);
@@ -115,6 +127,13 @@ async function concurrentRound(workers: 1 | 2): Promise<BenchResult> {
   if (wrong > 0) throw verificationFailed(name, `${wrong} of ${PAGES} pages wrong after the workers finished`);
   const lostRaces = run.results.reduce((sum, report) => sum + report.lostRaces, 0);
   return result(name, PAGES, run.elapsed, `${workers} worker(s), ${lostRaces} lost CAS races`);
+}
+
+/** the figure with more operations per second; notes name the number of runs */
+function faster(a: BenchResult, b: BenchResult): BenchResult {
+  const best = b.opsPerSec > a.opsPerSec ? b : a;
+  const note = `best of ${BEST_OF} runs`;
+  return { ...best, note: best.note === undefined ? note : best.note.includes(note) ? best.note : `${best.note}; ${note}` };
 }
 
 function withNative(figure: BenchResult, native: NativeBaseline): BenchResult {
@@ -143,9 +162,20 @@ export function pageTableBenches(): Record<PageTableBenchName, () => Promise<Ben
   const sequentialFigures = (): SequentialFigures => {
     if (sequential === undefined) {
       sequentialRound(WARMUP_PAGES, false);
-      sequential = sequentialRound(PAGES, true);
+      // BEST_OF fresh tables, each phase's best kept (the native baseline keeps its best too)
+      let best = sequentialRound(PAGES, true);
+      for (let round = 1; round < BEST_OF; round++) {
+        const next = sequentialRound(PAGES, true);
+        best = { map: faster(best.map, next.map), lookup: faster(best.lookup, next.lookup), unmap: faster(best.unmap, next.unmap), bytesPerPage: next.bytesPerPage };
+      }
+      sequential = best;
     }
     return sequential;
+  };
+  const bestConcurrentRound = async (workers: 1 | 2): Promise<BenchResult> => {
+    let best = await concurrentRound(workers);
+    for (let round = 1; round < BEST_OF; round++) best = faster(best, await concurrentRound(workers));
+    return best;
   };
   return {
     "pt.map4k": async () => withNative(sequentialFigures().map, nativeBaseline()),
@@ -160,9 +190,9 @@ export function pageTableBenches(): Record<PageTableBenchName, () => Promise<Ben
         note: "table memory after pt.map4k / mapped 4 KiB pages",
       };
     },
-    "pt.concurrent.1": async () => (concurrentOne = withNative(await concurrentRound(1), nativeBaseline())),
+    "pt.concurrent.1": async () => (concurrentOne = withNative(await bestConcurrentRound(1), nativeBaseline())),
     "pt.concurrent.2": async () => {
-      const two = withNative(await concurrentRound(2), nativeBaseline());
+      const two = withNative(await bestConcurrentRound(2), nativeBaseline());
       const speedup = concurrentOne === undefined ? undefined : two.opsPerSec / concurrentOne.opsPerSec;
       return speedup === undefined ? two : { ...two, note: `${two.note ?? ""}; ${speedup.toFixed(2)}x pt.concurrent.1` };
     },

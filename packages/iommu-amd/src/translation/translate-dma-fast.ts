@@ -16,6 +16,19 @@ const LEVEL_SPAN: readonly number[] = [2 ** 12, 2 ** 12, 2 ** 21, 2 ** 30, 2 ** 
 const MODE_LIMIT: readonly number[] = [0, 2 ** 21, 2 ** 30, 2 ** 39, 2 ** 48, 2 ** 57, 2 ** 64];
 
 /**
+ * The common-case walks (walkWindowCase, walkCommonCase) write their numbers as literals: V8 checks a module-level constant for its
+ * temporal dead zone at every use, and those checks alone would push the walk's bytecode over
+ * V8's inlining limit. They are: a DTE is 32 bytes (<< 5); PhysicalMemory's chunk view holds 2^6
+ * frames (>>> 6, & 63), 2^18 bytes (>>> 18, & 0x3ffff); IR and IW are bits 61 and 62 (high-half
+ * bits 29 and 30), reserved bit 63 is high-half bit 31, address bits 51:40 are high-half bits
+ * 19:8 (0xfff00); Next Level 0 is a default-size leaf. This check holds the first two to the
+ * named constants they repeat.
+ */
+if (DTE_BYTES !== 32 || PHYSICAL_CHUNK_SHIFT !== 6 || NEXT_LEVEL_DEFAULT_LEAF !== 0) {
+  throw new Error("translate-dma-fast: the common walk's literals no longer match the device table or PhysicalMemory");
+}
+
+/**
  * The chunk of a frame. Frames below 2^32 (physical addresses below 16 TiB) take an integer
  * shift: a double division costs ~15 cycles on the walk's dependency chain, five times per walk.
  */
@@ -54,10 +67,130 @@ function entryFrameIndex(low: number): number {
  * implementation, decides those and builds the fault record. A property test holds the two to the
  * same answers.
  *
- * The body is kept small (the rare cases are functions of their own) so that V8 inlines it into
- * a caller's loop: on this path a call and a double division cost as much as a table read.
+ * Three layers, for speed: walkWindowCase and walkCommonCase take what NOVA programs (Mode 1-4,
+ * 4 KiB leaves, tables below 2^40 and the device table below 1 GiB, IOVAs below 2^44) in int32
+ * arithmetic, the first when everything lies in PhysicalMemory's window, the second through its
+ * chunk views; each is small enough that V8 inlines it, and this wrapper, into the caller's loop.
+ * Anything neither takes goes to walkUncommonCase, which covers every other well-formed case
+ * (large leaves, skipped levels, Modes 5-6, memory anywhere below 2^52).
  */
 export function translateDmaFast(
+  memory: PhysicalMemory,
+  deviceTableBase: number,
+  bdf: number,
+  iova: number,
+  write: boolean,
+  maxLevels: number,
+): number {
+  // the common cases' integers: the IOVA below 2^44, the BDF below 2^16, the device table below
+  // 2^30; and halves that are the halves of a word
+  if (iova >= 0 && iova < 0x1000_0000_0000 && (bdf & 0xffff) === bdf && (deviceTableBase & 0x3fff_ffff) === deviceTableBase && LITTLE_ENDIAN_HOST) {
+    const dteAddress = deviceTableBase + (bdf << 5);
+    // below 2^44 the page number fits 32 bits, and >>> 0 truncates a positive quotient: Math.floor
+    const page = (iova / 4096) >>> 0;
+    const permissionBit = write ? 1 << 30 : 1 << 29;
+    const inWindow = walkWindowCase(memory.windowHalves, memory.windowFirstFrame, memory.walkableWindowFrames, dteAddress, page, iova, permissionBit, maxLevels);
+    if (inWindow >= 0) return inWindow;
+    const found = walkCommonCase(memory.denseChunkHalves, dteAddress, page, iova, permissionBit, maxLevels);
+    if (found >= 0) return found;
+  }
+  return walkUncommonCase(memory, deviceTableBase, bdf, iova, write, maxLevels);
+}
+
+/*
+ * The two common-case walks below take what translateDmaFast checked: `dteAddress` is the DTE's
+ * byte address, an integer below 2^31; `page` is the IOVA's page number (IOVA below 2^44);
+ * `permissionBit` is IR or IW as a bit of an entry's high half. They check the rest: DTE V=1
+ * TV=1 with reserved bits 6:2 and 63 clear, Mode 1..4 within maxLevels and the IOVA inside it,
+ * every table and leaf below 2^40 (frame numbers are int32), entries present with the permission
+ * and Next Level exactly one below, 4 KiB leaves. Each returns the physical address, or a
+ * negative number for anything else (which walkUncommonCase decides, faults included).
+ *
+ * Their bytecode must stay under V8's inlining limit (460 bytes; they are ~400): hence literals
+ * (see the check at the top of this file) and one kind of exit. Above the limit V8 calls them
+ * instead, and a walk costs half as much again.
+ */
+
+/**
+ * The walk when the device table and every I/O page table lie in PhysicalMemory's window (the
+ * kernel keeps its memory in one: kernelMemoryWindow), read through the window's one flat view:
+ * the view is the same at every level, so V8 checks it once per walk instead of once per table.
+ * `first` and `frames` are the window's first frame and its walkable frames.
+ */
+function walkWindowCase(
+  window: Int32Array,
+  first: number,
+  frames: number,
+  dteAddress: number,
+  page: number,
+  iova: number,
+  permissionBit: number,
+  maxLevels: number,
+): number {
+  const dteOffset = (dteAddress >>> 12) - first;
+  if (dteOffset >>> 0 >= frames) return -2;
+  const dteAt = (dteOffset << 10) + ((dteAddress & 0xfff) >>> 2);
+  const dteLow = window[dteAt] as number;
+  const dteHigh = window[dteAt + 1] as number;
+  let level = (dteLow >>> 9) & 7;
+  // V and TV set, bits 6:2 clear; the permission set, bit 63 and root address bits 51:40 clear;
+  // Mode 1..4 within maxLevels, the IOVA inside the Mode's 2^(12 + 9 * Mode) bytes (the top
+  // level's index below 512)
+  if ((dteLow & 0x7f) !== 0x3 || (dteHigh & (permissionBit | 0x800f_ff00)) !== permissionBit) return -2;
+  if (level === 0 || level > 4 || level > maxLevels || page >>> (9 * level - 9) > 511) return -2;
+  let offset = (((dteHigh & 0xff) << 20) | (dteLow >>> 12)) - first;
+  for (;;) {
+    if (offset >>> 0 >= frames) return -2;
+    const at = (offset << 10) + (((page >>> (9 * level - 9)) & 511) << 1);
+    const low = window[at] as number;
+    const high = window[at + 1] as number;
+    // present, the permission set, address bits 51:40 clear, Next Level exactly one below
+    if ((low & 1) === 0 || (high & (permissionBit | 0xf_ff00)) !== permissionBit || ((low >>> 9) & 7) !== level - 1) return -2;
+    // Next Level 0 under level 1: a 4 KiB leaf
+    if (level === 1) return (high & 0xff) * 0x1_0000_0000 + ((low & 0xfffff000) >>> 0) + (iova & 0xfff);
+    offset = (((high & 0xff) << 20) | (low >>> 12)) - first;
+    level -= 1;
+  }
+}
+
+/** The same walk through PhysicalMemory's chunk views (memory outside a window), one per table. */
+function walkCommonCase(
+  dense: readonly (Int32Array | undefined)[],
+  dteAddress: number,
+  page: number,
+  iova: number,
+  permissionBit: number,
+  maxLevels: number,
+): number {
+  const dteView = dense[dteAddress >>> 18];
+  if (dteView === undefined) return -2;
+  const dteAt = (dteAddress & 0x3ffff) >>> 2;
+  const dteLow = dteView[dteAt] as number;
+  const dteHigh = dteView[dteAt + 1] as number;
+  let level = (dteLow >>> 9) & 7;
+  // the checks of walkWindowCase
+  if ((dteLow & 0x7f) !== 0x3 || (dteHigh & (permissionBit | 0x800f_ff00)) !== permissionBit) return -2;
+  if (level === 0 || level > 4 || level > maxLevels || page >>> (9 * level - 9) > 511) return -2;
+  let frame = ((dteHigh & 0xff) << 20) | (dteLow >>> 12);
+  for (;;) {
+    const view = dense[frame >>> 6];
+    if (view === undefined) return -2;
+    const at = ((frame & 63) << 10) + (((page >>> (9 * level - 9)) & 511) << 1);
+    const low = view[at] as number;
+    const high = view[at + 1] as number;
+    if ((low & 1) === 0 || (high & (permissionBit | 0xf_ff00)) !== permissionBit || ((low >>> 9) & 7) !== level - 1) return -2;
+    if (level === 1) return (high & 0xff) * 0x1_0000_0000 + ((low & 0xfffff000) >>> 0) + (iova & 0xfff);
+    frame = ((high & 0xff) << 20) | (low >>> 12);
+    level -= 1;
+  }
+}
+
+/**
+ * translateDmaFast for every well-formed case walkCommonCase leaves: large leaves, skipped
+ * levels, Modes 5 and 6, tables anywhere below 2^52 and IOVAs below 2^53, with double arithmetic
+ * where int32 would not hold the values.
+ */
+function walkUncommonCase(
   memory: PhysicalMemory,
   deviceTableBase: number,
   bdf: number,

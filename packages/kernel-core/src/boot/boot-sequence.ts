@@ -5,6 +5,7 @@ import type { KernelHooks } from "../hooks/kernel-hooks.js";
 import type { KernelServices } from "../hooks/kernel-services.js";
 import type { TapInterceptor } from "../hooks/tap-interceptor.js";
 import { FrameAllocator } from "../memory/frame-allocator.js";
+import { kernelMemoryWindow } from "../memory/kernel-memory-window.js";
 import { PhysicalMemory } from "../memory/physical-memory.js";
 import { KernelState, type TableSpaceKind } from "../kernel-state/kernel-state.js";
 import type { Platform } from "../platform/platform.js";
@@ -100,8 +101,10 @@ export async function runBoot(parts: BootParts): Promise<BootResult> {
     tick: (cpu, timeNs) => hooks.tick.call({ cpu, timeNs }),
   });
   session.simulator = simulator;
-  const memory = new PhysicalMemory();
-  const frames = new FrameAllocator(usableRam(platform));
+  const ram = usableRam(platform);
+  // the kernel's own frames come first out of the lowest RAM: one flat buffer for the walkers
+  const memory = new PhysicalMemory(kernelMemoryWindow(ram));
+  const frames = new FrameAllocator(ram);
   const state = new KernelState({
     platform,
     hooks,

@@ -116,3 +116,21 @@ describe("PhysicalMemory over a shared window", () => {
     expect(walker.read64(0x18_3000n)).toBe(7n);
   });
 });
+
+describe("PhysicalMemory's flat window view for walkers", () => {
+  it("shows the window's frames through one view, word i of frame first + r at (r << 10) + 2i, low half first", () => {
+    const memory = new PhysicalMemory({ base: 0x10_0000n, buffer: new SharedArrayBuffer(3 * 4096) });
+    memory.write64(0x10_2010n, 0xaaaa_bbbb_0000_1111n);
+    expect(memory.windowFirstFrame).toBe(0x100);
+    expect(memory.windowFrames).toBe(3);
+    expect(memory.walkableWindowFrames).toBe(3);
+    expect(memory.windowHalves.length).toBe(3 * 1024);
+    expect([memory.windowHalves[(2 << 10) + 4], memory.windowHalves[(2 << 10) + 5]]).toEqual([0x1111, 0xaaaa_bbbb | 0]);
+  });
+
+  it("has an empty view and no walkable frames without a window", () => {
+    const memory = new PhysicalMemory();
+    expect(memory.windowHalves.length).toBe(0);
+    expect(memory.walkableWindowFrames).toBe(0);
+  });
+});

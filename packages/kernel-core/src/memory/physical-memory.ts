@@ -19,13 +19,17 @@ const PHYSICAL_LIMIT_NUMBER = 2 ** 52;
 const FRAMES_PER_CHUNK = 64;
 /** log2 of the frames per chunk: chunk number = frame number >>> PHYSICAL_CHUNK_SHIFT (see chunkHalves) */
 export const PHYSICAL_CHUNK_SHIFT = 6;
+/** 2^21 frames (8 GiB): (frame offset << 10) + 1023 stays below 2^31 */
+const WALKABLE_WINDOW_FRAMES = 2 ** 21;
 /** chunks below this number (the first 16 GiB) are found by array index, the rest through a Map */
 const DENSE_CHUNKS = 1 << 16;
 
 /**
- * A contiguous range of physical memory backed by a caller-provided SharedArrayBuffer, so that
- * several PhysicalMemory instances (one per worker thread) see the same bytes: that is how
- * concurrent page-table updates are exercised across threads.
+ * A contiguous range of physical memory backed by one caller-provided SharedArrayBuffer. Several
+ * PhysicalMemory instances (one per worker thread) given the same buffer see the same bytes: that
+ * is how concurrent page-table updates are exercised across threads. The kernel also keeps its
+ * own memory in one (kernelMemoryWindow): hardware walkers read a window through one flat view
+ * (windowHalves), which is the fastest path a walk in JavaScript has.
  */
 export interface SharedMemoryWindow {
   /** physical address of the buffer's first byte (4 KiB aligned) */
@@ -53,8 +57,18 @@ export class PhysicalMemory {
   private readonly lowChunkViews: (Int32Array | undefined)[] = [];
   private readonly chunkViews = new Map<number, Int32Array>();
   private zeros: Uint8Array | undefined;
-  private readonly windowFirstFrame: number;
-  private readonly windowFrames: number;
+  /** the window's first frame number (0 without a window) */
+  readonly windowFirstFrame: number;
+  /** frames in the window (0 without a window) */
+  readonly windowFrames: number;
+  /**
+   * The whole window as 32-bit halves, for hardware walkers: frame windowFirstFrame + r's word i
+   * at index (r << 10) + 2i, low half first. Empty without a window. A walker indexes it for frames
+   * r < walkableWindowFrames, whose indices fit an int32, and takes chunkHalves() otherwise.
+   */
+  readonly windowHalves: Int32Array;
+  /** min(windowFrames, 2^21): the window frames whose halves a walker can index in int32 arithmetic */
+  readonly walkableWindowFrames: number;
 
   constructor(private readonly window?: SharedMemoryWindow) {
     if (window !== undefined) {
@@ -65,6 +79,8 @@ export class PhysicalMemory {
     }
     this.windowFirstFrame = window === undefined ? 0 : Number(window.base >> FRAME_SHIFT);
     this.windowFrames = window === undefined ? 0 : window.buffer.byteLength / FRAME_SIZE;
+    this.walkableWindowFrames = Math.min(this.windowFrames, WALKABLE_WINDOW_FRAMES);
+    this.windowHalves = window === undefined ? new Int32Array(0) : new Int32Array(window.buffer, 0, (this.walkableWindowFrames * FRAME_SIZE) / 4);
     if (window !== undefined) this.addWindowChunkViews(window.buffer);
   }
 
