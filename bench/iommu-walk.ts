@@ -8,9 +8,9 @@ import { BEST_OF, runNativeBaseline } from "./native-baseline.js";
  * then a 4-level I/O page table; no IOTLB) through @novakit/iommu-amd's walker on numbers,
  * `translateDmaFast`, with `translateDma` deciding whatever it hands back (faults, odd entries),
  * next to bench/native/iommu_walk.c, which builds the same layout and does the same walk and
- * checks. (The IOMMU model's own IOTLB-miss path walks with translateDma from its device-table
- * cache, whose entries may be stale on purpose, which a walker reading the DTE from memory
- * cannot honour; iommu.translate.iotlb measures that path.)
+ * checks. The IOMMU model walks the same way on an IOTLB miss (translateIoTablesFast: the same
+ * table walk, from the DTE in its device-table cache, which may be stale on purpose), with
+ * translateDma for whatever that hands back.
  *
  * Layout: device table at DEVICE_TABLE_BASE, entry of BDF 0x0100 V=1 TV=1 Mode 4 IR=IW=1
  * (NOVA's assigned form, nova.md §4.3), DomainID 1; I/O tables built by RadixPageTable with

@@ -4,7 +4,7 @@ import { DEFAULT_ATTRIBUTES, FrameAllocator, MemoryPermission, PhysicalMemory, R
 import { createAmdDptFormat } from "../dpt/amd-dpt-format.js";
 import { DeviceTable } from "../device-table/device-table.js";
 import { novaAssignedTranslation } from "../device-table/device-table-entry.js";
-import { NEEDS_FULL_WALK, translateDmaFast } from "./translate-dma-fast.js";
+import { NEEDS_FULL_WALK, translateDmaFast, translateIoTablesFast } from "./translate-dma-fast.js";
 import { translateDma } from "./translate-dma.js";
 
 const DT_BASE = 0x80_0000n;
@@ -82,7 +82,7 @@ describe.each<TableMemory>(["chunks", "window", "window for the device table onl
     );
   });
 
-  it("on well-formed Mode 1-4 chains with an occasional defect (the common walks' own cases)", () => {
+  it("on well-formed Mode 1-4 chains with an occasional defect (the common walks' own cases), from memory and from a held DTE", () => {
     const tableFrame = (n: number): bigint => 0x100_0000n + BigInt(n) * 0x1000n;
     // one entry per level: mostly the common case (present, IR and IW, Next Level one below)
     const entry = fc.record({
@@ -96,6 +96,8 @@ describe.each<TableMemory>(["chunks", "window", "window for the device table onl
       fc.property(
         fc.record({
           mode: fc.integer({ min: 1, max: 4 }),
+          // the level whose entry is the leaf: 1 (4 KiB), 2 (2 MiB) or 3 (1 GiB), when the Mode reaches it
+          leafLevel: fc.integer({ min: 1, max: 3 }),
           dteBits: fc.integer({ min: 0, max: 9 }).map((n) => (n === 0 ? 0x7n : 0x3n)),
           entries: fc.array(entry, { minLength: 4, maxLength: 4 }),
           page: fc.bigInt({ min: 0n, max: (1n << 36n) - 1n }),
@@ -103,26 +105,31 @@ describe.each<TableMemory>(["chunks", "window", "window for the device table onl
           write: fc.boolean(),
           maxLevels: fc.integer({ min: 3, max: 6 }),
         }),
-        ({ mode, dteBits, entries, page, offset, write, maxLevels }) => {
+        ({ mode, leafLevel, dteBits, entries, page, offset, write, maxLevels }) => {
           const memory = memoryFor(tableMemory);
-          memory.write64(DT_BASE + BigInt(BDF * 32), dteBits | (BigInt(mode) << 9n) | tableFrame(0) | (3n << 61n));
+          const q0 = dteBits | (BigInt(mode) << 9n) | tableFrame(0) | (3n << 61n);
+          memory.write64(DT_BASE + BigInt(BDF * 32), q0);
+          const leafAt = Math.min(leafLevel, mode);
           // level L's table is table frame mode - L; its entry points to the next one or is the leaf
-          for (let level = mode; level >= 1; level--) {
+          for (let level = mode; level >= leafAt; level--) {
             const e = entries[level - 1]!;
-            const next = level - 1 + e.nextLevelOff;
-            const target = level === 1 ? e.leafFrame << 12n : tableFrame(mode - level + 1);
+            const next = level === leafAt ? e.nextLevelOff : level - 1 + e.nextLevelOff;
+            const target = level === leafAt ? e.leafFrame << 12n : tableFrame(mode - level + 1);
             const value = (e.present ? 1n : 0n) | (BigInt(next & 7) << 9n) | target | (e.ir ? 1n << 61n : 0n) | (e.iw ? 1n << 62n : 0n);
             for (let i = 0; i < 512; i++) memory.write64(tableFrame(mode - level) + BigInt(i * 8), value);
           }
           const iova = (page % (1n << BigInt(9 * mode))) * 4096n + BigInt(offset);
           const full = translateDma({ memory, deviceTableBase: DT_BASE, bdf: BDF, iova, write, maxLevels });
           const fast = translateDmaFast(memory, Number(DT_BASE), BDF, Number(iova), write, maxLevels);
-          if (fast === NEEDS_FULL_WALK) {
-            // the fast walks decline only what is not a plain translation, or a leaf above 2^40
-            const plain = full.ok && full.translated && entries.slice(0, mode).every((e) => e.present && e.nextLevelOff === 0);
-            if (plain) expect(entries[0]!.leafFrame >= 1n << 28n || maxLevels < mode).toBe(true);
-          } else {
-            expect(full.ok && full.translated && full.physicalAddress).toBe(BigInt(fast));
+          const fromDte = translateIoTablesFast(memory, Number(BigInt.asIntN(32, q0)), Number(BigInt.asIntN(32, q0 >> 32n)), Number(iova), write, maxLevels);
+          for (const answer of [fast, fromDte]) {
+            if (answer === NEEDS_FULL_WALK) {
+              // the fast walks decline only what is not a plain translation, a leaf above 2^40 or an IOVA above 2^44
+              const plain = full.ok && full.translated && entries.slice(leafAt - 1, mode).every((e) => e.present && e.nextLevelOff === 0);
+              if (plain) expect(entries[leafAt - 1]!.leafFrame >= 1n << 28n || maxLevels < mode || iova >= 1n << 44n).toBe(true);
+            } else {
+              expect(full.ok && full.translated && full.physicalAddress).toBe(BigInt(answer));
+            }
           }
         },
       ),

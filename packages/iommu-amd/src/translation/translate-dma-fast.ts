@@ -68,11 +68,11 @@ function entryFrameIndex(low: number): number {
  * same answers.
  *
  * Three layers, for speed: walkWindowCase and walkCommonCase take what NOVA programs (Mode 1-4,
- * 4 KiB leaves, tables below 2^40 and the device table below 1 GiB, IOVAs below 2^44) in int32
- * arithmetic, the first when everything lies in PhysicalMemory's window, the second through its
- * chunk views; each is small enough that V8 inlines it, and this wrapper, into the caller's loop.
- * Anything neither takes goes to walkUncommonCase, which covers every other well-formed case
- * (large leaves, skipped levels, Modes 5-6, memory anywhere below 2^52).
+ * default-size leaves of 4 KiB to 1 GiB, tables below 2^40 and the device table below 1 GiB,
+ * IOVAs below 2^44) in int32 arithmetic, the first when the tables lie in PhysicalMemory's window,
+ * the second through its chunk views; the first is small enough that V8 inlines it, and this
+ * wrapper, into the caller's loop. Anything neither takes goes to walkUncommonCase, which covers
+ * every other well-formed case (skipped levels, Modes 5-6, memory anywhere below 2^52).
  */
 export function translateDmaFast(
   memory: PhysicalMemory,
@@ -89,49 +89,71 @@ export function translateDmaFast(
     // below 2^44 the page number fits 32 bits, and >>> 0 truncates a positive quotient: Math.floor
     const page = (iova / 4096) >>> 0;
     const permissionBit = write ? 1 << 30 : 1 << 29;
-    const inWindow = walkWindowCase(memory.windowHalves, memory.windowFirstFrame, memory.walkableWindowFrames, dteAddress, page, iova, permissionBit, maxLevels);
-    if (inWindow >= 0) return inWindow;
-    const found = walkCommonCase(memory.denseChunkHalves, dteAddress, page, iova, permissionBit, maxLevels);
+    const window = memory.windowHalves;
+    const first = memory.windowFirstFrame;
+    const frames = memory.walkableWindowFrames;
+    const dteOffset = (dteAddress >>> 12) - first;
+    if (dteOffset >>> 0 < frames) {
+      const dteAt = (dteOffset << 10) + ((dteAddress & 0xfff) >>> 2);
+      const inWindow = walkWindowCase(window, first, frames, window[dteAt] as number, window[dteAt + 1] as number, page, iova, permissionBit, maxLevels);
+      if (inWindow >= 0) return inWindow;
+    }
+    const found = walkChunksFromDeviceTable(memory.denseChunkHalves, dteAddress, page, iova, permissionBit, maxLevels);
     if (found >= 0) return found;
   }
   return walkUncommonCase(memory, deviceTableBase, bdf, iova, write, maxLevels);
 }
 
+/**
+ * The I/O page-table walk of translateDmaFast from a device table entry the caller holds (its
+ * quadword 0 as 32-bit halves): what the IOMMU model does on an IOTLB miss, with the DTE from its
+ * device-table cache (which may be stale on purpose until INVALIDATE_DEVTAB_ENTRY). Returns the
+ * physical address for the common case (translateDmaFast's walkWindowCase and walkCommonCase),
+ * or NEEDS_FULL_WALK for anything else, which translateDma then decides from the same DTE.
+ */
+export function translateIoTablesFast(memory: PhysicalMemory, dteLow: number, dteHigh: number, iova: number, write: boolean, maxLevels: number): number {
+  if (!(iova >= 0 && iova < 0x1000_0000_0000) || !LITTLE_ENDIAN_HOST) return NEEDS_FULL_WALK;
+  const page = (iova / 4096) >>> 0;
+  const permissionBit = write ? 1 << 30 : 1 << 29;
+  const inWindow = walkWindowCase(memory.windowHalves, memory.windowFirstFrame, memory.walkableWindowFrames, dteLow, dteHigh, page, iova, permissionBit, maxLevels);
+  if (inWindow >= 0) return inWindow;
+  const found = walkCommonCase(memory.denseChunkHalves, dteLow, dteHigh, page, iova, permissionBit, maxLevels);
+  return found >= 0 ? found : NEEDS_FULL_WALK;
+}
+
 /*
- * The two common-case walks below take what translateDmaFast checked: `dteAddress` is the DTE's
- * byte address, an integer below 2^31; `page` is the IOVA's page number (IOVA below 2^44);
+ * The two common-case walks below take what their callers checked: `dteLow` and `dteHigh` are
+ * the halves of DTE quadword 0; `page` is the IOVA's page number (IOVA below 2^44);
  * `permissionBit` is IR or IW as a bit of an entry's high half. They check the rest: DTE V=1
  * TV=1 with reserved bits 6:2 and 63 clear, Mode 1..4 within maxLevels and the IOVA inside it,
- * every table and leaf below 2^40 (frame numbers are int32), entries present with the permission
- * and Next Level exactly one below, 4 KiB leaves. Each returns the physical address, or a
- * negative number for anything else (which walkUncommonCase decides, faults included).
+ * every table and leaf below 2^40 (frame numbers are int32), entries present with the permission,
+ * tables with Next Level exactly one below, default-size leaves of 4 KiB, 2 MiB or 1 GiB (Next
+ * Level 0 at levels 1-3). Each returns the physical address, or a
+ * negative number for anything else (which walkUncommonCase or translateDma decides, faults
+ * included).
  *
- * Their bytecode must stay under V8's inlining limit (460 bytes; they are ~400): hence literals
+ * Their bytecode must stay under V8's inlining limit (460 bytes; they are ~350): hence literals
  * (see the check at the top of this file) and one kind of exit. Above the limit V8 calls them
  * instead, and a walk costs half as much again.
  */
 
 /**
- * The walk when the device table and every I/O page table lie in PhysicalMemory's window (the
- * kernel keeps its memory in one: kernelMemoryWindow), read through the window's one flat view:
- * the view is the same at every level, so V8 checks it once per walk instead of once per table.
- * `first` and `frames` are the window's first frame and its walkable frames.
+ * The walk when every I/O page table lies in PhysicalMemory's window (the kernel keeps its memory
+ * in one: kernelMemoryWindow), read through the window's one flat view: the view is the same at
+ * every level, so V8 checks it once per walk instead of once per table. `first` and `frames` are
+ * the window's first frame and its walkable frames.
  */
 function walkWindowCase(
   window: Int32Array,
   first: number,
   frames: number,
-  dteAddress: number,
+  dteLow: number,
+  dteHigh: number,
   page: number,
   iova: number,
   permissionBit: number,
   maxLevels: number,
 ): number {
-  const dteOffset = (dteAddress >>> 12) - first;
-  if (dteOffset >>> 0 >= frames) return -2;
-  const dteAt = (dteOffset << 10) + ((dteAddress & 0xfff) >>> 2);
-  const dteLow = window[dteAt] as number;
-  const dteHigh = window[dteAt + 1] as number;
   let level = (dteLow >>> 9) & 7;
   // V and TV set, bits 6:2 clear; the permission set, bit 63 and root address bits 51:40 clear;
   // Mode 1..4 within maxLevels, the IOVA inside the Mode's 2^(12 + 9 * Mode) bytes (the top
@@ -144,10 +166,17 @@ function walkWindowCase(
     const at = (offset << 10) + (((page >>> (9 * level - 9)) & 511) << 1);
     const low = window[at] as number;
     const high = window[at + 1] as number;
-    // present, the permission set, address bits 51:40 clear, Next Level exactly one below
-    if ((low & 1) === 0 || (high & (permissionBit | 0xf_ff00)) !== permissionBit || ((low >>> 9) & 7) !== level - 1) return -2;
-    // Next Level 0 under level 1: a 4 KiB leaf
-    if (level === 1) return (high & 0xff) * 0x1_0000_0000 + ((low & 0xfffff000) >>> 0) + (iova & 0xfff);
+    // present, the permission set, address bits 51:40 clear
+    if ((low & 1) === 0 || (high & (permissionBit | 0xf_ff00)) !== permissionBit) return -2;
+    const next = (low >>> 9) & 7;
+    if (next === 0) {
+      // a default-size leaf: 4 KiB at level 1, 2 MiB at 2, 1 GiB at 3, its address aligned to its size
+      if (level > 3) return -2;
+      const offsetMask = (1 << (9 * level + 3)) - 1;
+      return (high & 0xff) * 0x1_0000_0000 + ((low & ~offsetMask) >>> 0) + (iova & offsetMask);
+    }
+    // a table: Next Level exactly one below
+    if (next !== level - 1) return -2;
     offset = (((high & 0xff) << 20) | (low >>> 12)) - first;
     level -= 1;
   }
@@ -156,17 +185,13 @@ function walkWindowCase(
 /** The same walk through PhysicalMemory's chunk views (memory outside a window), one per table. */
 function walkCommonCase(
   dense: readonly (Int32Array | undefined)[],
-  dteAddress: number,
+  dteLow: number,
+  dteHigh: number,
   page: number,
   iova: number,
   permissionBit: number,
   maxLevels: number,
 ): number {
-  const dteView = dense[dteAddress >>> 18];
-  if (dteView === undefined) return -2;
-  const dteAt = (dteAddress & 0x3ffff) >>> 2;
-  const dteLow = dteView[dteAt] as number;
-  const dteHigh = dteView[dteAt + 1] as number;
   let level = (dteLow >>> 9) & 7;
   // the checks of walkWindowCase
   if ((dteLow & 0x7f) !== 0x3 || (dteHigh & (permissionBit | 0x800f_ff00)) !== permissionBit) return -2;
@@ -178,11 +203,32 @@ function walkCommonCase(
     const at = ((frame & 63) << 10) + (((page >>> (9 * level - 9)) & 511) << 1);
     const low = view[at] as number;
     const high = view[at + 1] as number;
-    if ((low & 1) === 0 || (high & (permissionBit | 0xf_ff00)) !== permissionBit || ((low >>> 9) & 7) !== level - 1) return -2;
-    if (level === 1) return (high & 0xff) * 0x1_0000_0000 + ((low & 0xfffff000) >>> 0) + (iova & 0xfff);
+    if ((low & 1) === 0 || (high & (permissionBit | 0xf_ff00)) !== permissionBit) return -2;
+    const next = (low >>> 9) & 7;
+    if (next === 0) {
+      if (level > 3) return -2;
+      const offsetMask = (1 << (9 * level + 3)) - 1;
+      return (high & 0xff) * 0x1_0000_0000 + ((low & ~offsetMask) >>> 0) + (iova & offsetMask);
+    }
+    if (next !== level - 1) return -2;
     frame = ((high & 0xff) << 20) | (low >>> 12);
     level -= 1;
   }
+}
+
+/** walkCommonCase with the DTE read through its chunk view (`dteAddress` an integer below 2^31) */
+function walkChunksFromDeviceTable(
+  dense: readonly (Int32Array | undefined)[],
+  dteAddress: number,
+  page: number,
+  iova: number,
+  permissionBit: number,
+  maxLevels: number,
+): number {
+  const dteView = dense[dteAddress >>> 18];
+  if (dteView === undefined) return -2;
+  const dteAt = (dteAddress & 0x3ffff) >>> 2;
+  return walkCommonCase(dense, dteView[dteAt] as number, dteView[dteAt + 1] as number, page, iova, permissionBit, maxLevels);
 }
 
 /**

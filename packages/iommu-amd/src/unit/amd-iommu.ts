@@ -30,6 +30,7 @@ import { IommuRegisterFile } from "../mmio/register-file.js";
 import { IommuStatus } from "../mmio/status-bits.js";
 import { IoFaultFlag, ioFaultFlags, type DmaFault } from "../translation/io-fault.js";
 import { maxLevelsFromHats, translateDma, type DmaTranslation } from "../translation/translate-dma.js";
+import { translateIoTablesFast } from "../translation/translate-dma-fast.js";
 import {
   DEFAULT_DEVICE_TABLE_CACHE_CAPACITY,
   DEFAULT_IOTLB_CAPACITY,
@@ -489,7 +490,14 @@ export class AmdIommu {
     const deviceTableBase = this.decoded.deviceTableBase;
     const maxLevels = this.maxLevels;
     const start = useDirectories && dte.translating ? this.directories.deepest(dte.domainId, Number(iova >> 12n), dte.mode) : undefined;
-    if (start === undefined) return translateDma({ memory, deviceTableBase, bdf, iova, write, maxLevels, dte: [probe ? q0 | DPT_IR | DPT_IW : q0, q1] });
+    if (start === undefined) {
+      const dte0 = probe ? q0 | DPT_IR | DPT_IW : q0;
+      // the common case on numbers (the walk iommu.walk measures), from the cached DTE; the rest,
+      // faults included, is translateDma's from the same DTE
+      const physical = translateIoTablesFast(memory, Number(BigInt.asIntN(32, dte0)), Number(BigInt.asIntN(32, dte0 >> 32n)), Number(iova), write, maxLevels);
+      if (physical >= 0) return { ok: true, physicalAddress: BigInt(physical), translated: true };
+      return translateDma({ memory, deviceTableBase, bdf, iova, write, maxLevels, dte: [dte0, q1] });
+    }
     const read = start.read && (probe || dte.read);
     const writable = start.write && (probe || dte.write);
     const root = DTE_V | DTE_TV | (BigInt(start.level) << 9n) | start.table | (read ? DPT_IR : 0n) | (writable ? DPT_IW : 0n);
