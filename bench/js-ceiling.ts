@@ -9,6 +9,9 @@
  *    number, table entries followed directly, leaves published by a 32-bit CAS after the high half.
  *    No format hooks, no validation, no flush decisions, no BigInt API: an upper bound for the
  *    engine's design, not a replacement for it. Every lookup is checked.
+ * 3. The same table in one flat Int32Array (every table frame in one buffer, as the kernel memory
+ *    window keeps them), walked by module-level functions: the floor for any JavaScript walk of
+ *    these workloads on this Node, to hold against the native baseline.
  */
 const PAGES = 1 << 20;
 const HASH = 0x9e3779b1 | 0;
@@ -178,9 +181,88 @@ function strippedRound(): { map: number; lookup: number; inOrder: number; unmap:
   return { map, lookup, inOrder, unmap };
 }
 
+// ---- 3: the flat table. Frame f's word i at index (f << 10) + 2i; the root is frame 0.
+
+const FLAT_LEAF_HIGH = 1 << 31; // NX
+function flatWalk(memory: Int32Array, pageLow: number, pageHigh: number, next: Int32Array): number {
+  let table = 0;
+  for (let level = 4; level > 0; level--) {
+    const at = (table << 10) + 2 * index(pageHigh, pageLow, level);
+    let low = memory[at] as number;
+    if ((low & 1) === 0) {
+      if (next[0] === 0) return -1; // lookups and unmaps do not allocate
+      const fresh = next[0] as number;
+      next[0] = fresh + 1;
+      const entry = (fresh << 12) | 0x27;
+      const seen = Atomics.compareExchange(memory, at, 0, entry);
+      low = seen === 0 ? entry : seen;
+    } else if ((low & 0xfff) !== 0x27 || memory[at + 1] !== 0 || memory[at] !== low) {
+      return -1;
+    }
+    table = low >>> 12;
+  }
+  return (table << 10) + 2 * (pageLow & 511);
+}
+
+function flatMapAll(memory: Int32Array, next: Int32Array): number {
+  let failed = 0;
+  for (let i = 0; i < PAGES; i++) {
+    const page = VA_BASE_PAGE + (Math.imul(i, HASH) & (PAGES - 1));
+    const at = flatWalk(memory, page >>> 0, (page * 2 ** -32) | 0, next);
+    if (at < 0) failed += 1;
+    else {
+      memory[at + 1] = FLAT_LEAF_HIGH;
+      if (Atomics.compareExchange(memory, at, 0, (i << 12) | 0x67) !== 0) failed += 1;
+    }
+  }
+  return failed;
+}
+
+function flatLookupAll(memory: Int32Array, none: Int32Array): number {
+  let wrong = 0;
+  for (let i = 0; i < PAGES; i++) {
+    const page = VA_BASE_PAGE + (Math.imul(i, HASH) & (PAGES - 1));
+    const at = flatWalk(memory, page >>> 0, (page * 2 ** -32) | 0, none);
+    const low = at < 0 ? 0 : (memory[at] as number);
+    const offset = i & 0xfff;
+    const frame = (low & 1) === 0 ? -1 : ((memory[at + 1] as number) & 0xfffff) * 0x10_0000 + (low >>> 12);
+    if (frame * 4096 + offset !== i * 4096 + offset || memory[at] !== low) wrong += 1;
+  }
+  return wrong;
+}
+
+function flatUnmapAll(memory: Int32Array, none: Int32Array): number {
+  let removed = 0;
+  for (let i = 0; i < PAGES; i++) {
+    const page = VA_BASE_PAGE + (Math.imul(i, HASH) & (PAGES - 1));
+    const at = flatWalk(memory, page >>> 0, (page * 2 ** -32) | 0, none);
+    if (at >= 0 && Atomics.exchange(memory, at, 0) !== 0) removed += 1;
+    if (at >= 0) memory[at + 1] = 0;
+  }
+  return removed;
+}
+
+function flatRound(): { map: number; lookup: number; unmap: number } {
+  const memory = new Int32Array(new SharedArrayBuffer(4096 * 2200));
+  const next = new Int32Array([1]);
+  const none = new Int32Array([0]);
+  let failed = 0;
+  let wrong = 0;
+  let removed = 0;
+  const map = nsPerOp(PAGES, () => (failed = flatMapAll(memory, next)));
+  const lookup = nsPerOp(PAGES, () => (wrong = flatLookupAll(memory, none)));
+  const unmap = nsPerOp(PAGES, () => (removed = flatUnmapAll(memory, none)));
+  if (failed !== 0 || wrong !== 0 || removed !== PAGES) throw new Error(`flat table: ${failed} failed maps, ${wrong} wrong lookups, ${removed} removed`);
+  return { map, lookup, unmap };
+}
+
 const costs = atomicsCosts();
 process.stdout.write(`Atomics, ns per operation: ${Object.entries(costs).map(([name, ns]) => `${name} ${ns.toFixed(1)}`).join(", ")}\n`);
 for (let round = 0; round < 3; round++) {
   const figures = strippedRound();
   process.stdout.write(`stripped 5-level table, ns per page: map ${figures.map.toFixed(1)}, lookup ${figures.lookup.toFixed(1)} (in VA order ${figures.inOrder.toFixed(1)}), unmap ${figures.unmap.toFixed(1)}\n`);
+}
+for (let round = 0; round < 3; round++) {
+  const figures = flatRound();
+  process.stdout.write(`flat 5-level table (one Int32Array), ns per page: map ${figures.map.toFixed(1)}, lookup ${figures.lookup.toFixed(1)}, unmap ${figures.unmap.toFixed(1)}\n`);
 }
