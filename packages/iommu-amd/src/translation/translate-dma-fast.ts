@@ -134,7 +134,9 @@ export function translateIoTablesFast(memory: PhysicalMemory, dteLow: number, dt
  *
  * Their bytecode must stay under V8's inlining limit (460 bytes; they are ~350): hence literals
  * (see the check at the top of this file) and one kind of exit. Above the limit V8 calls them
- * instead, and a walk costs half as much again.
+ * instead, and a walk costs half as much again. That is also why they are two functions with the
+ * same checks rather than one taking a "view of this frame" step: the window walk's point is a
+ * view that does not change from level to level, and one walk doing both would exceed the limit.
  */
 
 /**
