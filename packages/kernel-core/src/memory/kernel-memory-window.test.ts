@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { bootTestKernel } from "../testkit/boot-test-kernel.js";
 import { KERNEL_MEMORY_WINDOW_BYTES, kernelMemoryWindow } from "./kernel-memory-window.js";
+import { PhysicalMemory } from "./physical-memory.js";
 
 describe("kernelMemoryWindow", () => {
   it("starts at the lowest usable RAM and spans KERNEL_MEMORY_WINDOW_BYTES", () => {
@@ -10,6 +11,12 @@ describe("kernelMemoryWindow", () => {
     ]);
     expect(window?.base).toBe(0x10_0000n);
     expect(window?.buffer.byteLength).toBe(KERNEL_MEMORY_WINDOW_BYTES);
+  });
+
+  it("ends where the 52-bit physical address space ends", () => {
+    const window = kernelMemoryWindow([{ base: (1n << 52n) - 0x3000n, size: 0x3000n }]);
+    expect(window?.buffer.byteLength).toBe(0x3000);
+    expect(() => new PhysicalMemory(window)).not.toThrow();
   });
 
   it("is undefined without RAM", () => {

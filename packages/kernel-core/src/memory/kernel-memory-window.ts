@@ -1,5 +1,5 @@
 import type { RamRegion } from "./frame-allocator.js";
-import type { SharedMemoryWindow } from "./physical-memory.js";
+import { PHYSICAL_ADDRESS_LIMIT, type SharedMemoryWindow } from "./physical-memory.js";
 
 /**
  * Bytes of the kernel memory window: the kernel's own frames (page tables, the IOMMU's device
@@ -15,11 +15,15 @@ export const KERNEL_MEMORY_WINDOW_BYTES = 0x100_0000;
  * the base of the lowest usable RAM region, backed by one SharedArrayBuffer. Hardware walkers (the
  * page-table engine's direct walk, the AMD IOMMU's DMA walk) read a window through one flat view,
  * several times faster than through per-chunk views. The buffer is only reserved: the operating
- * system backs the pages that are written. Undefined when there is no RAM.
+ * system backs the pages that are written. Shorter when the 52-bit physical address space ends
+ * sooner; undefined when there is no RAM.
  */
 export function kernelMemoryWindow(ram: readonly RamRegion[]): SharedMemoryWindow | undefined {
   let lowest: bigint | undefined;
   for (const region of ram) if (region.size > 0n && (lowest === undefined || region.base < lowest)) lowest = region.base;
   if (lowest === undefined) return undefined;
-  return { base: lowest & ~0xfffn, buffer: new SharedArrayBuffer(KERNEL_MEMORY_WINDOW_BYTES) };
+  const base = lowest & ~0xfffn;
+  const room = PHYSICAL_ADDRESS_LIMIT - base;
+  const bytes = room < BigInt(KERNEL_MEMORY_WINDOW_BYTES) ? Number(room) : KERNEL_MEMORY_WINDOW_BYTES;
+  return bytes > 0 ? { base, buffer: new SharedArrayBuffer(bytes) } : undefined;
 }
