@@ -4,7 +4,7 @@ import { DEFAULT_ATTRIBUTES, FrameAllocator, MemoryPermission, PhysicalMemory, R
 import { createAmdDptFormat } from "../dpt/amd-dpt-format.js";
 import { DeviceTable } from "../device-table/device-table.js";
 import { novaAssignedTranslation } from "../device-table/device-table-entry.js";
-import { NEEDS_FULL_WALK, translateDmaFast, translateIoTablesFast } from "./translate-dma-fast.js";
+import { NEEDS_FULL_WALK, translateDmaFast, translateIoTablesFast, windowLowerLevels, windowUpperLevels } from "./translate-dma-fast.js";
 import { translateDma } from "./translate-dma.js";
 
 const DT_BASE = 0x80_0000n;
@@ -100,7 +100,8 @@ describe.each<TableMemory>(["chunks", "window", "window for the device table onl
           leafLevel: fc.integer({ min: 1, max: 3 }),
           dteBits: fc.integer({ min: 0, max: 9 }).map((n) => (n === 0 ? 0x7n : 0x3n)),
           entries: fc.array(entry, { minLength: 4, maxLength: 4 }),
-          page: fc.bigInt({ min: 0n, max: (1n << 36n) - 1n }),
+          // IOVAs below 2^44 (the window walk's) and up to 2^48
+          page: fc.oneof(fc.bigInt({ min: 0n, max: (1n << 32n) - 1n }), fc.bigInt({ min: 0n, max: (1n << 36n) - 1n })),
           offset: fc.integer({ min: 0, max: 0xfff }),
           write: fc.boolean(),
           maxLevels: fc.integer({ min: 3, max: 6 }),
@@ -151,6 +152,47 @@ describe.each<TableMemory>(["chunks", "window", "window for the device table onl
     expect(translateDmaFast(memory, Number(DT_BASE), BDF, 0x4100_0000, false, 4)).toBe(NEEDS_FULL_WALK);
   });
 
+  it("translates pages mapped at random IOVAs (every index of all four levels) exactly, without the full walk", () => {
+    // random pages below 2^32 (IOVAs below 2^44) and clusters that share the upper tables, mapped
+    // to random frames below 2^28 (physical addresses below 2^40), read or read/write; the tables
+    // outgrow the 1 MiB of table frames in the window, so some walks leave it part-way
+    const mapping = fc.record({
+      page: fc.oneof(fc.integer({ min: 0, max: 0xffff_ffff }), fc.integer({ min: 0, max: 0x7ff }).map((n) => 0x4_0000 + n * 37)),
+      frame: fc.integer({ min: 0, max: 2 ** 28 - 1 }),
+      writable: fc.boolean(),
+    });
+    fc.assert(
+      fc.property(fc.array(mapping, { minLength: 1, maxLength: 120 }), fc.array(fc.integer({ min: 0, max: 0xffff_ffff }), { maxLength: 40 }), (mappings, probes) => {
+        const memory = memoryFor(tableMemory);
+        const table = new RadixPageTable(createAmdDptFormat({ levels: 4 }), new FrameAllocator([{ base: 0x100_0000n, size: 0x100_0000n }]), memory);
+        const mapped = new Map<number, { frame: number; writable: boolean }>();
+        for (const { page, frame, writable } of mappings) {
+          const permissions = writable ? MemoryPermission.R | MemoryPermission.W : MemoryPermission.R;
+          if (table.map(BigInt(page) << 12n, BigInt(frame) << 12n, 0, permissions, DEFAULT_ATTRIBUTES).ok) mapped.set(page, { frame, writable });
+        }
+        const [q0, q1] = novaAssignedTranslation({ pageTableRoot: table.rootAddress, mode: 4, domainId: 1 });
+        new DeviceTable(memory, DT_BASE).writeWords(BDF, [q0, q1, 0n, 0n]);
+        const dteLow = Number(BigInt.asIntN(32, q0));
+        const dteHigh = Number(BigInt.asIntN(32, q0 >> 32n));
+        for (const [page, { frame, writable }] of mapped) {
+          const offset = (page * 8) & 0xff8;
+          const iova = page * 4096 + offset;
+          expect(translateDmaFast(memory, Number(DT_BASE), BDF, iova, false, 4)).toBe(frame * 4096 + offset);
+          expect(translateIoTablesFast(memory, dteLow, dteHigh, iova, false, 4)).toBe(frame * 4096 + offset);
+          if (writable) expect(translateDmaFast(memory, Number(DT_BASE), BDF, iova, true, 4)).toBe(frame * 4096 + offset);
+          else expect(translateDmaFast(memory, Number(DT_BASE), BDF, iova, true, 4)).toBe(NEEDS_FULL_WALK);
+        }
+        // unmapped pages are the full walk's to fault
+        for (const page of probes) {
+          if (mapped.has(page)) continue;
+          expect(translateDmaFast(memory, Number(DT_BASE), BDF, page * 4096, false, 4)).toBe(NEEDS_FULL_WALK);
+          expect(translateIoTablesFast(memory, dteLow, dteHigh, page * 4096, false, 4)).toBe(NEEDS_FULL_WALK);
+        }
+      }),
+      { numRuns: 60, seed: 0x1d5 },
+    );
+  });
+
   it("walks tables that lie above 16 TiB and above 2^49 (the non-integer chunk paths) to the same answer", () => {
     for (const tableBase of [0x1000_0000_0000n, 0x4_0000_0000_0000n]) {
       const memory = new PhysicalMemory();
@@ -162,5 +204,106 @@ describe.each<TableMemory>(["chunks", "window", "window for the device table onl
       expect(full.ok && full.physicalAddress).toBe(0x7_0000_0abcn);
       expect(translateDmaFast(memory, Number(DT_BASE), BDF, 0x4000_0abc, true, 4)).toBe(0x7_0000_0abc);
     }
+  });
+});
+
+/**
+ * The window walk alone (windowUpperLevels, then windowLowerLevels), where every table lies in the
+ * window: a fast walk that declines is never wrong, since translateDma decides, so only this shows
+ * that the window walk takes what NOVA programs, at every index of every level.
+ */
+describe("the window walk", () => {
+  it("translates every page mapped at a random IOVA, declines unmapped pages and writes to read-only ones", () => {
+    const mapping = fc.record({
+      page: fc.oneof(fc.integer({ min: 0, max: 0xffff_ffff }), fc.integer({ min: 0, max: 0x7ff }).map((n) => 0x4_0000 + n * 37)),
+      frame: fc.integer({ min: 0, max: 2 ** 28 - 1 }),
+      writable: fc.boolean(),
+    });
+    fc.assert(
+      fc.property(fc.array(mapping, { minLength: 1, maxLength: 120 }), fc.array(fc.integer({ min: 0, max: 0xffff_ffff }), { maxLength: 40 }), (mappings, probes) => {
+        // the device table and 16 MiB of table frames, all in one window
+        const memory = new PhysicalMemory({ base: DT_BASE, buffer: new SharedArrayBuffer(0x180_0000) });
+        const table = new RadixPageTable(createAmdDptFormat({ levels: 4 }), new FrameAllocator([{ base: 0x100_0000n, size: 0x100_0000n }]), memory);
+        const mapped = new Map<number, { frame: number; writable: boolean }>();
+        for (const { page, frame, writable } of mappings) {
+          const permissions = writable ? MemoryPermission.R | MemoryPermission.W : MemoryPermission.R;
+          if (table.map(BigInt(page) << 12n, BigInt(frame) << 12n, 0, permissions, DEFAULT_ATTRIBUTES).ok) mapped.set(page, { frame, writable });
+        }
+        const [q0] = novaAssignedTranslation({ pageTableRoot: table.rootAddress, mode: 4, domainId: 1 });
+        const walk = (page: number, offset: number, write: boolean): number => {
+          const permission = write ? 0x4000_0000 : 0x2000_0000;
+          const { windowHalves, windowFirstFrame, walkableWindowFrames } = memory;
+          const levelTwo = windowUpperLevels(windowHalves, windowFirstFrame, walkableWindowFrames, Number(BigInt.asIntN(32, q0)), Number(BigInt.asIntN(32, q0 >> 32n)), page, permission);
+          return windowLowerLevels(windowHalves, windowFirstFrame, walkableWindowFrames, levelTwo, page, page * 4096 + offset, permission);
+        };
+        for (const [page, { frame, writable }] of mapped) {
+          const offset = (page * 8) & 0xfff;
+          expect(walk(page, offset, false)).toBe(frame * 4096 + offset);
+          if (writable) expect(walk(page, offset, true)).toBe(frame * 4096 + offset);
+          else expect(walk(page, offset, true)).toBeLessThan(0);
+        }
+        for (const page of probes) if (!mapped.has(page)) expect(walk(page, 0, false)).toBeLessThan(0);
+      }),
+      { numRuns: 60, seed: 0x3a7 },
+    );
+  });
+
+  it("agrees with translateDma on Mode 4 chains with defects in the DTE and at every level, and takes every plain one", () => {
+    // each entry (and the DTE's IR/IW/bit 63/root) has at most one defect, in one of seven entries
+    const entry = fc
+      .record({
+        defect: fc.oneof({ weight: 17, arbitrary: fc.constant("none") }, { weight: 3, arbitrary: fc.constantFrom("absent", "next", "no IR", "no IW", "bit 63", "upper") }),
+        nextLevelOff: fc.integer({ min: 1, max: 7 }),
+        upper: fc.oneof(fc.integer({ min: 0, max: 19 }).map((bit) => 1n << BigInt(bit)), fc.bigInt({ min: 1n, max: (1n << 20n) - 1n })),
+      })
+      .map(({ defect, nextLevelOff, upper }) => ({
+        present: defect !== "absent",
+        nextLevelOff: defect === "next" ? nextLevelOff : 0,
+        ir: defect !== "no IR",
+        iw: defect !== "no IW",
+        bit63: defect === "bit 63",
+        // address bits 51:32
+        upper: defect === "upper" ? upper : 0n,
+      }));
+    fc.assert(
+      fc.property(
+        fc.record({
+          // V and TV, or one of bits 8:0 flipped
+          dteLow: fc.oneof({ weight: 6, arbitrary: fc.constant(0x3) }, { weight: 2, arbitrary: fc.integer({ min: 0, max: 8 }).map((bit) => 0x3 ^ (1 << bit)) }),
+          mode: fc.oneof({ weight: 6, arbitrary: fc.constant(4) }, { weight: 1, arbitrary: fc.integer({ min: 0, max: 7 }) }),
+          dte: entry,
+          entries: fc.array(entry, { minLength: 4, maxLength: 4 }),
+          leafFrame: fc.integer({ min: 0, max: 2 ** 28 - 1 }),
+          page: fc.integer({ min: 0, max: 0xffff_ffff }),
+          offset: fc.integer({ min: 0, max: 0xfff }),
+          write: fc.boolean(),
+        }),
+        ({ dteLow, mode, dte, entries, leafFrame, page, offset, write }) => {
+          const memory = new PhysicalMemory({ base: DT_BASE, buffer: new SharedArrayBuffer(0x180_0000) });
+          const tableFrame = (n: number): bigint => 0x100_0000n + BigInt(n) * 0x1000n;
+          const bits = (e: typeof dte): bigint => (e.upper << 32n) | (e.ir ? 1n << 61n : 0n) | (e.iw ? 1n << 62n : 0n) | (e.bit63 ? 1n << 63n : 0n);
+          const q0 = BigInt(dteLow) | (BigInt(mode) << 9n) | tableFrame(0) | bits(dte);
+          memory.write64(DT_BASE + BigInt(BDF * 32), q0);
+          // level L's table is table frame 4 - L; its entry (at every index) points to the next table or is the leaf
+          for (let level = 4; level >= 1; level--) {
+            const e = entries[level - 1]!;
+            const target = level === 1 ? BigInt(leafFrame) << 12n : tableFrame(5 - level);
+            const value = (e.present ? 1n : 0n) | (BigInt((level - 1 + e.nextLevelOff) & 7) << 9n) | target | bits(e);
+            for (let i = 0; i < 512; i++) memory.write64(tableFrame(4 - level) + BigInt(i * 8), value);
+          }
+          const permission = write ? 0x4000_0000 : 0x2000_0000;
+          const { windowHalves, windowFirstFrame, walkableWindowFrames } = memory;
+          const levelTwo = windowUpperLevels(windowHalves, windowFirstFrame, walkableWindowFrames, Number(BigInt.asIntN(32, q0)), Number(BigInt.asIntN(32, q0 >> 32n)), page, permission);
+          const answer = windowLowerLevels(windowHalves, windowFirstFrame, walkableWindowFrames, levelTwo, page, page * 4096 + offset, permission);
+          const full = translateDma({ memory, deviceTableBase: DT_BASE, bdf: BDF, iova: BigInt(page * 4096 + offset), write, maxLevels: 4 });
+          if (answer >= 0) expect(full.ok && full.translated && full.physicalAddress).toBe(BigInt(answer));
+          // what NOVA programs (V TV Mode 4, every entry present with the permission and Next Level one below) it must take
+          const allowed = (e: typeof dte): boolean => (write ? e.iw : e.ir) && !e.bit63 && e.upper === 0n;
+          const plain = dteLow === 0x3 && mode === 4 && allowed(dte) && entries.every((e) => e.present && e.nextLevelOff === 0 && allowed(e));
+          if (plain) expect(answer).toBe(leafFrame * 4096 + offset);
+        },
+      ),
+      { numRuns: 3000, seed: 0x4d5 },
+    );
   });
 });

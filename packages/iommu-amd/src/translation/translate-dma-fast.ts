@@ -16,9 +16,9 @@ const LEVEL_SPAN: readonly number[] = [2 ** 12, 2 ** 12, 2 ** 21, 2 ** 30, 2 ** 
 const MODE_LIMIT: readonly number[] = [0, 2 ** 21, 2 ** 30, 2 ** 39, 2 ** 48, 2 ** 57, 2 ** 64];
 
 /**
- * The common-case walks (walkWindowCase, walkCommonCase) write their numbers as literals: V8 checks a module-level constant for its
- * temporal dead zone at every use, and those checks alone would push the walk's bytecode over
- * V8's inlining limit. They are: a DTE is 32 bytes (<< 5); PhysicalMemory's chunk view holds 2^6
+ * The common-case walks (the window walk, walkCommonCase) write their numbers as literals: V8
+ * checks a module-level constant for its temporal dead zone at every use, and those checks alone
+ * would push the walk's bytecode over V8's inlining limits. They are: a DTE is 32 bytes (<< 5); PhysicalMemory's chunk view holds 2^6
  * frames (>>> 6, & 63), 2^18 bytes (>>> 18, & 0x3ffff); IR and IW are bits 61 and 62 (high-half
  * bits 29 and 30), reserved bit 63 is high-half bit 31, address bits 51:40 are high-half bits
  * 19:8 (0xfff00); Next Level 0 is a default-size leaf. This check holds the first two to the
@@ -67,12 +67,13 @@ function entryFrameIndex(low: number): number {
  * implementation, decides those and builds the fault record. A property test holds the two to the
  * same answers.
  *
- * Three layers, for speed: walkWindowCase and walkCommonCase take what NOVA programs (Mode 1-4,
- * default-size leaves of 4 KiB to 1 GiB, tables below 2^40 and the device table below 1 GiB,
- * IOVAs below 2^44) in int32 arithmetic, the first when the tables lie in PhysicalMemory's window,
- * the second through its chunk views; the first is small enough that V8 inlines it, and this
- * wrapper, into the caller's loop. Anything neither takes goes to walkUncommonCase, which covers
- * every other well-formed case (skipped levels, Modes 5-6, memory anywhere below 2^52).
+ * Three layers, for speed, all on IOVAs below 2^44 and a device table below 1 GiB first. The
+ * window walk (windowUpperLevels, windowLowerLevels) takes what NOVA programs with 4-level tables
+ * (Mode 4, 4 KiB leaves, tables in PhysicalMemory's window below 4 GiB) in int32 arithmetic; it
+ * and this wrapper are small enough that V8 inlines them into the caller's loop. walkCommonCase
+ * takes Modes 1-4 with default-size leaves of 4 KiB to 1 GiB and tables below 2^40, through
+ * PhysicalMemory's chunk views. walkUncommonCase covers every other well-formed case (skipped
+ * levels, Modes 5-6, memory anywhere below 2^52).
  */
 export function translateDmaFast(
   memory: PhysicalMemory,
@@ -82,23 +83,36 @@ export function translateDmaFast(
   write: boolean,
   maxLevels: number,
 ): number {
-  // the common cases' integers: the IOVA below 2^44, the BDF below 2^16, the device table below
-  // 2^30; and halves that are the halves of a word
-  if (iova >= 0 && iova < 0x1000_0000_0000 && (bdf & 0xffff) === bdf && (deviceTableBase & 0x3fff_ffff) === deviceTableBase && LITTLE_ENDIAN_HOST) {
-    const dteAddress = deviceTableBase + (bdf << 5);
-    // below 2^44 the page number fits 32 bits, and >>> 0 truncates a positive quotient: Math.floor
-    const page = (iova / 4096) >>> 0;
-    const permissionBit = write ? 1 << 30 : 1 << 29;
+  // the window walk's integers: the IOVA below 2^44, the BDF below 2^16, the device table below
+  // 2^30; Mode 4 allowed; and halves that are the halves of a word
+  if (iova >= 0 && iova < 0x1000_0000_0000 && (bdf & 0xffff) === bdf && (deviceTableBase & 0x3fff_ffff) === deviceTableBase && maxLevels >= 4 && LITTLE_ENDIAN_HOST) {
     const window = memory.windowHalves;
     const first = memory.windowFirstFrame;
     const frames = memory.walkableWindowFrames;
+    const dteAddress = deviceTableBase + (bdf << 5);
     const dteOffset = (dteAddress >>> 12) - first;
     if (dteOffset >>> 0 < frames) {
       const dteAt = (dteOffset << 10) + ((dteAddress & 0xfff) >>> 2);
-      const inWindow = walkWindowCase(window, first, frames, window[dteAt] as number, window[dteAt + 1] as number, page, iova, permissionBit, maxLevels);
-      if (inWindow >= 0) return inWindow;
+      // below 2^44 the page number fits 32 bits, and >>> 0 truncates a positive quotient: Math.floor
+      const page = (iova / 4096) >>> 0;
+      // IW or IR (bit 30 or 29 of an entry's high half)
+      const permission = write ? 0x4000_0000 : 0x2000_0000;
+      const levelTwo = windowUpperLevels(window, first, frames, window[dteAt] as number, window[dteAt + 1] as number, page, permission);
+      const found = windowLowerLevels(window, first, frames, levelTwo, page, iova, permission);
+      if (found >= 0) return found;
     }
-    const found = walkChunksFromDeviceTable(memory.denseChunkHalves, dteAddress, page, iova, permissionBit, maxLevels);
+  }
+  return walkOutsideWindow(memory, deviceTableBase, bdf, iova, write, maxLevels);
+}
+
+/**
+ * translateDmaFast for what its window walk leaves: the walk through chunk views, then
+ * walkUncommonCase. A call of its own so that the window walk stays within V8's inlining budget.
+ */
+function walkOutsideWindow(memory: PhysicalMemory, deviceTableBase: number, bdf: number, iova: number, write: boolean, maxLevels: number): number {
+  if (iova >= 0 && iova < 0x1000_0000_0000 && (bdf & 0xffff) === bdf && (deviceTableBase & 0x3fff_ffff) === deviceTableBase && LITTLE_ENDIAN_HOST) {
+    const page = (iova / 4096) >>> 0;
+    const found = walkChunksFromDeviceTable(memory.denseChunkHalves, deviceTableBase + (bdf << 5), page, iova, write ? 1 << 30 : 1 << 29, maxLevels);
     if (found >= 0) return found;
   }
   return walkUncommonCase(memory, deviceTableBase, bdf, iova, write, maxLevels);
@@ -108,83 +122,110 @@ export function translateDmaFast(
  * The I/O page-table walk of translateDmaFast from a device table entry the caller holds (its
  * quadword 0 as 32-bit halves): what the IOMMU model does on an IOTLB miss, with the DTE from its
  * device-table cache (which may be stale on purpose until INVALIDATE_DEVTAB_ENTRY). Returns the
- * physical address for the common case (translateDmaFast's walkWindowCase and walkCommonCase),
+ * physical address for the common case (translateDmaFast's window walk and walkCommonCase),
  * or NEEDS_FULL_WALK for anything else, which translateDma then decides from the same DTE.
  */
 export function translateIoTablesFast(memory: PhysicalMemory, dteLow: number, dteHigh: number, iova: number, write: boolean, maxLevels: number): number {
   if (!(iova >= 0 && iova < 0x1000_0000_0000) || !LITTLE_ENDIAN_HOST) return NEEDS_FULL_WALK;
+  const window = memory.windowHalves;
+  const first = memory.windowFirstFrame;
+  const frames = memory.walkableWindowFrames;
   const page = (iova / 4096) >>> 0;
-  const permissionBit = write ? 1 << 30 : 1 << 29;
-  const inWindow = walkWindowCase(memory.windowHalves, memory.windowFirstFrame, memory.walkableWindowFrames, dteLow, dteHigh, page, iova, permissionBit, maxLevels);
-  if (inWindow >= 0) return inWindow;
-  const found = walkCommonCase(memory.denseChunkHalves, dteLow, dteHigh, page, iova, permissionBit, maxLevels);
+  const permission = write ? 0x4000_0000 : 0x2000_0000;
+  if (maxLevels >= 4) {
+    const inWindow = windowLowerLevels(window, first, frames, windowUpperLevels(window, first, frames, dteLow, dteHigh, page, permission), page, iova, permission);
+    if (inWindow >= 0) return inWindow;
+  }
+  const found = walkCommonCase(memory.denseChunkHalves, dteLow, dteHigh, page, iova, write ? 1 << 30 : 1 << 29, maxLevels);
   return found >= 0 ? found : NEEDS_FULL_WALK;
 }
 
 /*
- * The two common-case walks below take what their callers checked: `dteLow` and `dteHigh` are
- * the halves of DTE quadword 0; `page` is the IOVA's page number (IOVA below 2^44);
- * `permissionBit` is IR or IW as a bit of an entry's high half. They check the rest: DTE V=1
- * TV=1 with reserved bits 6:2 and 63 clear, Mode 1..4 within maxLevels and the IOVA inside it,
- * every table and leaf below 2^40 (frame numbers are int32), entries present with the permission,
- * tables with Next Level exactly one below, default-size leaves of 4 KiB, 2 MiB or 1 GiB (Next
- * Level 0 at levels 1-3). Each returns the physical address, or a
- * negative number for anything else (which walkUncommonCase or translateDma decides, faults
- * included).
+ * walkCommonCase takes what its callers checked: `dteLow` and `dteHigh` are the halves of DTE
+ * quadword 0; `page` is the IOVA's page number (IOVA below 2^44); `permissionBit` is IR or IW as a
+ * bit of an entry's high half. It checks the rest: DTE V=1 TV=1 with reserved bits 6:2 and 63
+ * clear, Mode 1..4 within maxLevels and the IOVA inside it, every table and leaf below 2^40
+ * (frame numbers are int32), entries present with the permission, tables with Next Level exactly
+ * one below, default-size leaves of 4 KiB, 2 MiB or 1 GiB (Next Level 0 at levels 1-3). It returns
+ * the physical address, or a negative number for anything else (which walkUncommonCase or
+ * translateDma decides, faults included). Its bytecode stays under V8's 460-byte inlining limit
+ * (hence literals, see the check at the top of this file, and one kind of exit).
+ */
+
+/*
+ * The window walk: the walk when the tables lie in PhysicalMemory's window (the kernel keeps its
+ * memory in one: kernelMemoryWindow) below 4 GiB, for what NOVA programs with 4-level tables: DTE
+ * Mode 4, tables with Next Level exactly one below their level, a 4 KiB leaf (below 2^40).
+ * windowUpperLevels checks the DTE and walks levels 4 and 3, windowLowerLevels levels 2 and 1;
+ * callers pass the first's result to the second. They read the window through its one flat view,
+ * which is the same at every level, so V8 checks the view once per walk instead of once per
+ * table. `first` and `frames` are the window's first frame and its walkable frames; `page` is the
+ * IOVA's page number (IOVA below 2^44); `permission` is IR or IW, bit 29 or 30 of an entry's high
+ * half. A table entry must have it set and address bits 51:32 and bit 63 clear (high-half mask
+ * 0x800fffff; the walk declines what the full walk would take with bit 63 set), the leaf address
+ * bits 51:40 (0xfff00). Callers check that maxLevels allows Mode 4. Anything else (another Mode, a large leaf, a table outside
+ * the window or above 4 GiB) is left to walkCommonCase and walkUncommonCase.
  *
- * Their bytecode must stay under V8's inlining limit (460 bytes; they are ~350): hence literals
- * (see the check at the top of this file) and one kind of exit. Above the limit V8 calls them
- * instead, and a walk costs half as much again. That is also why they are two functions with the
- * same checks rather than one taking a "view of this frame" step: the window walk's point is a
- * view that does not change from level to level, and one walk doing both would exceed the limit.
+ * Straight-line code rather than a loop over levels: in a loop V8 checks the view, reloads its
+ * length and spills the walk's values at every level; the loop took 26.6-27.1 ns a walk where
+ * straight-line code took 23.2-23.8 (scratch A/B runs, same minutes). Two functions, each under
+ * V8's 460-byte inlining limit, and together with translateDmaFast within its cumulative budget
+ * (920 bytes, a candidate counted at 1.2 times its size with what its own optimized code
+ * inlined): past either, V8 calls instead of inlining, and a called walk takes ~10 ns more.
+ * Hence the terse bytecode: tables below 4 GiB (a frame number is `low >>> 12`), one test per
+ * entry, `((page >>> 17) & 0x3fe)` for `((page >>> 18) & 511) << 1` (an index times the two
+ * halves of an entry).
  */
 
 /**
- * The walk when every I/O page table lies in PhysicalMemory's window (the kernel keeps its memory
- * in one: kernelMemoryWindow), read through the window's one flat view: the view is the same at
- * every level, so V8 checks it once per walk instead of once per table. `first` and `frames` are
- * the window's first frame and its walkable frames.
+ * The DTE and levels 4 and 3: the level-2 table's frame minus `first` (its offset in the
+ * window), or -1. Exported for the package's tests only, as is windowLowerLevels: a fast walk
+ * that declines is never wrong (translateDma decides), so only the window walk alone shows that it
+ * takes what it should.
  */
-function walkWindowCase(
-  window: Int32Array,
-  first: number,
-  frames: number,
-  dteLow: number,
-  dteHigh: number,
-  page: number,
-  iova: number,
-  permissionBit: number,
-  maxLevels: number,
-): number {
-  let level = (dteLow >>> 9) & 7;
-  // V and TV set, bits 6:2 clear; the permission set, bit 63 and root address bits 51:40 clear;
-  // Mode 1..4 within maxLevels, the IOVA inside the Mode's 2^(12 + 9 * Mode) bytes (the top
-  // level's index below 512)
-  if ((dteLow & 0x7f) !== 0x3 || (dteHigh & (permissionBit | 0x800f_ff00)) !== permissionBit) return -2;
-  if (level === 0 || level > 4 || level > maxLevels || page >>> (9 * level - 9) > 511) return -2;
-  let offset = (((dteHigh & 0xff) << 20) | (dteLow >>> 12)) - first;
-  for (;;) {
-    if (offset >>> 0 >= frames) return -2;
-    const at = (offset << 10) + (((page >>> (9 * level - 9)) & 511) << 1);
-    const low = window[at] as number;
-    const high = window[at + 1] as number;
-    // present, the permission set, address bits 51:40 clear
-    if ((low & 1) === 0 || (high & (permissionBit | 0xf_ff00)) !== permissionBit) return -2;
-    const next = (low >>> 9) & 7;
-    if (next === 0) {
-      // a default-size leaf: 4 KiB at level 1, 2 MiB at 2, 1 GiB at 3, its address aligned to its size
-      if (level > 3) return -2;
-      const offsetMask = (1 << (9 * level + 3)) - 1;
-      return (high & 0xff) * 0x1_0000_0000 + ((low & ~offsetMask) >>> 0) + (iova & offsetMask);
-    }
-    // a table: Next Level exactly one below
-    if (next !== level - 1) return -2;
-    offset = (((high & 0xff) << 20) | (low >>> 12)) - first;
-    level -= 1;
-  }
+export function windowUpperLevels(window: Int32Array, first: number, frames: number, dteLow: number, dteHigh: number, page: number, permission: number): number {
+  const tableMask = permission | 0x800f_ffff;
+  // V and TV set, bits 6:2 clear, Mode 4; the permission set, bit 63 and root address bits 51:32 clear
+  if (((dteLow & 0xfff) ^ 0x803) | ((dteHigh & tableMask) ^ permission)) return -1;
+  const four = (dteLow >>> 12) - first;
+  if (four >>> 0 >= frames) return -1;
+  let at = (four << 10) + ((page >>> 26) & 0x3fe);
+  let low = window[at] as number;
+  let high = window[at + 1] as number;
+  // present, Next Level 3 (low bits 0x601), the permission
+  if (((low & 0xe01) ^ 0x601) | ((high & tableMask) ^ permission)) return -1;
+  const three = (low >>> 12) - first;
+  if (three >>> 0 >= frames) return -1;
+  at = (three << 10) + ((page >>> 17) & 0x3fe);
+  low = window[at] as number;
+  high = window[at + 1] as number;
+  // present, Next Level 2
+  if (((low & 0xe01) ^ 0x401) | ((high & tableMask) ^ permission)) return -1;
+  return (low >>> 12) - first;
 }
 
-/** The same walk through PhysicalMemory's chunk views (memory outside a window), one per table. */
+/** Levels 2 and 1 from the level-2 table at window offset `two` (-1: none): the physical address, or -2. */
+export function windowLowerLevels(window: Int32Array, first: number, frames: number, two: number, page: number, iova: number, permission: number): number {
+  if (two >>> 0 >= frames) return -2;
+  let at = (two << 10) + ((page >>> 8) & 0x3fe);
+  let low = window[at] as number;
+  let high = window[at + 1] as number;
+  // present, Next Level 1
+  if (((low & 0xe01) ^ 0x201) | ((high & (permission | 0x800f_ffff)) ^ permission)) return -2;
+  const one = (low >>> 12) - first;
+  if (one >>> 0 >= frames) return -2;
+  at = (one << 10) + ((page & 511) << 1);
+  low = window[at] as number;
+  high = window[at + 1] as number;
+  // a present leaf of the default size (Next Level 0) with the permission, address bits 51:40 clear
+  if (((low & 0xe01) ^ 1) | ((high & (permission | 0xfff00)) ^ permission)) return -2;
+  return ((((high & 0xff) << 20) | (low >>> 12)) * 4096) + (iova & 0xfff);
+}
+
+/**
+ * The common walk through PhysicalMemory's chunk views, one per table: Modes 1-4, large leaves,
+ * tables outside the window (a loop over levels: each level has a view of its own anyway).
+ */
 function walkCommonCase(
   dense: readonly (Int32Array | undefined)[],
   dteLow: number,
@@ -195,7 +236,8 @@ function walkCommonCase(
   maxLevels: number,
 ): number {
   let level = (dteLow >>> 9) & 7;
-  // the checks of walkWindowCase
+  // V and TV set, bits 6:2 clear; the permission set, bit 63 and root address bits 51:40 clear;
+  // Mode 1..4 within maxLevels, the IOVA inside the Mode's 2^(12 + 9 * Mode) bytes
   if ((dteLow & 0x7f) !== 0x3 || (dteHigh & (permissionBit | 0x800f_ff00)) !== permissionBit) return -2;
   if (level === 0 || level > 4 || level > maxLevels || page >>> (9 * level - 9) > 511) return -2;
   let frame = ((dteHigh & 0xff) << 20) | (dteLow >>> 12);
