@@ -23,6 +23,24 @@ function memoryFor(kind: TableMemory): PhysicalMemory {
   return new PhysicalMemory({ base: DT_BASE, buffer: new SharedArrayBuffer(size) });
 }
 
+/** Random pages below 2^32 (IOVAs below 2^44) and clusters that share the upper tables, mapped to random frames below 2^28 (physical addresses below 2^40), read or read/write. */
+const mapping = fc.record({
+  page: fc.oneof(fc.integer({ min: 0, max: 0xffff_ffff }), fc.integer({ min: 0, max: 0x7ff }).map((n) => 0x4_0000 + n * 37)),
+  frame: fc.integer({ min: 0, max: 2 ** 28 - 1 }),
+  writable: fc.boolean(),
+});
+
+/** A Mode 4 I/O table (frames from 16 MiB at 0x1000000) with `mappings`; the pages it mapped, by page number. */
+function mapPages(memory: PhysicalMemory, mappings: readonly { page: number; frame: number; writable: boolean }[]): { table: RadixPageTable; mapped: Map<number, { frame: number; writable: boolean }> } {
+  const table = new RadixPageTable(createAmdDptFormat({ levels: 4 }), new FrameAllocator([{ base: 0x100_0000n, size: 0x100_0000n }]), memory);
+  const mapped = new Map<number, { frame: number; writable: boolean }>();
+  for (const { page, frame, writable } of mappings) {
+    const permissions = writable ? MemoryPermission.R | MemoryPermission.W : MemoryPermission.R;
+    if (table.map(BigInt(page) << 12n, BigInt(frame) << 12n, 0, permissions, DEFAULT_ATTRIBUTES).ok) mapped.set(page, { frame, writable });
+  }
+  return { table, mapped };
+}
+
 /**
  * The fast walk must never answer differently from translateDma: it either gives the same
  * physical address or hands the request to the full walk. Memory is built from raw entries with
@@ -153,23 +171,11 @@ describe.each<TableMemory>(["chunks", "window", "window for the device table onl
   });
 
   it("translates pages mapped at random IOVAs (every index of all four levels) exactly, without the full walk", () => {
-    // random pages below 2^32 (IOVAs below 2^44) and clusters that share the upper tables, mapped
-    // to random frames below 2^28 (physical addresses below 2^40), read or read/write; the tables
-    // outgrow the 1 MiB of table frames in the window, so some walks leave it part-way
-    const mapping = fc.record({
-      page: fc.oneof(fc.integer({ min: 0, max: 0xffff_ffff }), fc.integer({ min: 0, max: 0x7ff }).map((n) => 0x4_0000 + n * 37)),
-      frame: fc.integer({ min: 0, max: 2 ** 28 - 1 }),
-      writable: fc.boolean(),
-    });
+    // the tables outgrow the 1 MiB of table frames in the window, so some walks leave it part-way
     fc.assert(
       fc.property(fc.array(mapping, { minLength: 1, maxLength: 120 }), fc.array(fc.integer({ min: 0, max: 0xffff_ffff }), { maxLength: 40 }), (mappings, probes) => {
         const memory = memoryFor(tableMemory);
-        const table = new RadixPageTable(createAmdDptFormat({ levels: 4 }), new FrameAllocator([{ base: 0x100_0000n, size: 0x100_0000n }]), memory);
-        const mapped = new Map<number, { frame: number; writable: boolean }>();
-        for (const { page, frame, writable } of mappings) {
-          const permissions = writable ? MemoryPermission.R | MemoryPermission.W : MemoryPermission.R;
-          if (table.map(BigInt(page) << 12n, BigInt(frame) << 12n, 0, permissions, DEFAULT_ATTRIBUTES).ok) mapped.set(page, { frame, writable });
-        }
+        const { table, mapped } = mapPages(memory, mappings);
         const [q0, q1] = novaAssignedTranslation({ pageTableRoot: table.rootAddress, mode: 4, domainId: 1 });
         new DeviceTable(memory, DT_BASE).writeWords(BDF, [q0, q1, 0n, 0n]);
         const dteLow = Number(BigInt.asIntN(32, q0));
@@ -214,21 +220,11 @@ describe.each<TableMemory>(["chunks", "window", "window for the device table onl
  */
 describe("the window walk", () => {
   it("translates every page mapped at a random IOVA, declines unmapped pages and writes to read-only ones", () => {
-    const mapping = fc.record({
-      page: fc.oneof(fc.integer({ min: 0, max: 0xffff_ffff }), fc.integer({ min: 0, max: 0x7ff }).map((n) => 0x4_0000 + n * 37)),
-      frame: fc.integer({ min: 0, max: 2 ** 28 - 1 }),
-      writable: fc.boolean(),
-    });
     fc.assert(
       fc.property(fc.array(mapping, { minLength: 1, maxLength: 120 }), fc.array(fc.integer({ min: 0, max: 0xffff_ffff }), { maxLength: 40 }), (mappings, probes) => {
         // the device table and 16 MiB of table frames, all in one window
         const memory = new PhysicalMemory({ base: DT_BASE, buffer: new SharedArrayBuffer(0x180_0000) });
-        const table = new RadixPageTable(createAmdDptFormat({ levels: 4 }), new FrameAllocator([{ base: 0x100_0000n, size: 0x100_0000n }]), memory);
-        const mapped = new Map<number, { frame: number; writable: boolean }>();
-        for (const { page, frame, writable } of mappings) {
-          const permissions = writable ? MemoryPermission.R | MemoryPermission.W : MemoryPermission.R;
-          if (table.map(BigInt(page) << 12n, BigInt(frame) << 12n, 0, permissions, DEFAULT_ATTRIBUTES).ok) mapped.set(page, { frame, writable });
-        }
+        const { table, mapped } = mapPages(memory, mappings);
         const [q0] = novaAssignedTranslation({ pageTableRoot: table.rootAddress, mode: 4, domainId: 1 });
         const walk = (page: number, offset: number, write: boolean): number => {
           const permission = write ? 0x4000_0000 : 0x2000_0000;
