@@ -218,6 +218,14 @@ describe.each<TableMemory>(["chunks", "window", "window for the device table onl
  * window: a fast walk that declines is never wrong, since translateDma decides, so only this shows
  * that the window walk takes what NOVA programs, at every index of every level.
  */
+/** The window walk alone: windowUpperLevels from the DTE quadword `q0`, then windowLowerLevels. */
+function walkWindow(memory: PhysicalMemory, q0: bigint, page: number, offset: number, write: boolean): number {
+  const permission = write ? 0x4000_0000 : 0x2000_0000;
+  const { windowHalves, windowFirstFrame, walkableWindowFrames } = memory;
+  const levelTwo = windowUpperLevels(windowHalves, windowFirstFrame, walkableWindowFrames, Number(BigInt.asIntN(32, q0)), Number(BigInt.asIntN(32, q0 >> 32n)), page, permission);
+  return windowLowerLevels(windowHalves, windowFirstFrame, walkableWindowFrames, levelTwo, page, page * 4096 + offset, permission);
+}
+
 describe("the window walk", () => {
   it("translates every page mapped at a random IOVA, declines unmapped pages and writes to read-only ones", () => {
     fc.assert(
@@ -226,12 +234,7 @@ describe("the window walk", () => {
         const memory = new PhysicalMemory({ base: DT_BASE, buffer: new SharedArrayBuffer(0x180_0000) });
         const { table, mapped } = mapPages(memory, mappings);
         const [q0] = novaAssignedTranslation({ pageTableRoot: table.rootAddress, mode: 4, domainId: 1 });
-        const walk = (page: number, offset: number, write: boolean): number => {
-          const permission = write ? 0x4000_0000 : 0x2000_0000;
-          const { windowHalves, windowFirstFrame, walkableWindowFrames } = memory;
-          const levelTwo = windowUpperLevels(windowHalves, windowFirstFrame, walkableWindowFrames, Number(BigInt.asIntN(32, q0)), Number(BigInt.asIntN(32, q0 >> 32n)), page, permission);
-          return windowLowerLevels(windowHalves, windowFirstFrame, walkableWindowFrames, levelTwo, page, page * 4096 + offset, permission);
-        };
+        const walk = (page: number, offset: number, write: boolean): number => walkWindow(memory, q0, page, offset, write);
         for (const [page, { frame, writable }] of mapped) {
           const offset = (page * 8) & 0xfff;
           expect(walk(page, offset, false)).toBe(frame * 4096 + offset);
@@ -245,7 +248,7 @@ describe("the window walk", () => {
   });
 
   it("agrees with translateDma on Mode 4 chains with defects in the DTE and at every level, and takes every plain one", () => {
-    // each entry (and the DTE's IR/IW/bit 63/root) has at most one defect, in one of seven entries
+    // each of the DTE (its IR, IW, bit 63 and root address) and the four entries has at most one defect
     const entry = fc
       .record({
         defect: fc.oneof({ weight: 17, arbitrary: fc.constant("none") }, { weight: 3, arbitrary: fc.constantFrom("absent", "next", "no IR", "no IW", "bit 63", "upper") }),
@@ -287,10 +290,7 @@ describe("the window walk", () => {
             const value = (e.present ? 1n : 0n) | (BigInt((level - 1 + e.nextLevelOff) & 7) << 9n) | target | bits(e);
             for (let i = 0; i < 512; i++) memory.write64(tableFrame(4 - level) + BigInt(i * 8), value);
           }
-          const permission = write ? 0x4000_0000 : 0x2000_0000;
-          const { windowHalves, windowFirstFrame, walkableWindowFrames } = memory;
-          const levelTwo = windowUpperLevels(windowHalves, windowFirstFrame, walkableWindowFrames, Number(BigInt.asIntN(32, q0)), Number(BigInt.asIntN(32, q0 >> 32n)), page, permission);
-          const answer = windowLowerLevels(windowHalves, windowFirstFrame, walkableWindowFrames, levelTwo, page, page * 4096 + offset, permission);
+          const answer = walkWindow(memory, q0, page, offset, write);
           const full = translateDma({ memory, deviceTableBase: DT_BASE, bdf: BDF, iova: BigInt(page * 4096 + offset), write, maxLevels: 4 });
           if (answer >= 0) expect(full.ok && full.translated && full.physicalAddress).toBe(BigInt(answer));
           // what NOVA programs (V TV Mode 4, every entry present with the permission and Next Level one below) it must take

@@ -1,6 +1,16 @@
 import { PHYSICAL_CHUNK_SHIFT, type PhysicalMemory } from "@novakit/kernel-core";
 import { DEVICE_TABLE_ENTRIES, DTE_BYTES } from "../device-table/device-table.js";
-import { MAX_DPT_LEVELS, NEXT_LEVEL_DEFAULT_LEAF, NEXT_LEVEL_EXPLICIT_SIZE } from "../dpt/amd-dpt-bits.js";
+import {
+  DPT_ADDRESS_MASK,
+  DPT_IR,
+  DPT_IW,
+  DPT_NEXT_LEVEL_MASK,
+  DPT_NEXT_LEVEL_SHIFT,
+  DPT_PR,
+  MAX_DPT_LEVELS,
+  NEXT_LEVEL_DEFAULT_LEAF,
+  NEXT_LEVEL_EXPLICIT_SIZE,
+} from "../dpt/amd-dpt-bits.js";
 
 /** Returned by translateDmaFast when the full walk (translateDma) has to decide. */
 export const NEEDS_FULL_WALK = -1;
@@ -18,14 +28,26 @@ const MODE_LIMIT: readonly number[] = [0, 2 ** 21, 2 ** 30, 2 ** 39, 2 ** 48, 2 
 /**
  * The common-case walks (the window walk, walkCommonCase) write their numbers as literals: V8
  * checks a module-level constant for its temporal dead zone at every use, and those checks alone
- * would push the walk's bytecode over V8's inlining limits. They are: a DTE is 32 bytes (<< 5); PhysicalMemory's chunk view holds 2^6
- * frames (>>> 6, & 63), 2^18 bytes (>>> 18, & 0x3ffff); IR and IW are bits 61 and 62 (high-half
- * bits 29 and 30), reserved bit 63 is high-half bit 31, address bits 51:40 are high-half bits
- * 19:8 (0xfff00); Next Level 0 is a default-size leaf. This check holds the first two to the
- * named constants they repeat.
+ * would push the walks' bytecode over V8's inlining limits. They are: a DTE is 32 bytes (<< 5);
+ * PhysicalMemory's chunk view holds 2^6 frames (>>> 6, & 63), 2^18 bytes (>>> 18, & 0x3ffff);
+ * PR is bit 0 and Next Level bits 11:9 (0xe01; 0x601, 0x401, 0x201 are PR with Next Level 3, 2,
+ * 1); IR and IW are bits 61 and 62 (high-half bits 29 and 30: 0x2000_0000, 0x4000_0000); reserved
+ * bit 63 is high-half bit 31; address bits 51:32 are high-half bits 19:0 (0xfffff), 51:40 bits
+ * 19:8 (0xfff00); Next Level 0 is a default-size leaf. This check holds them to the named
+ * constants they repeat.
  */
-if (DTE_BYTES !== 32 || PHYSICAL_CHUNK_SHIFT !== 6 || NEXT_LEVEL_DEFAULT_LEAF !== 0) {
-  throw new Error("translate-dma-fast: the common walk's literals no longer match the device table or PhysicalMemory");
+if (
+  DTE_BYTES !== 32 ||
+  PHYSICAL_CHUNK_SHIFT !== 6 ||
+  NEXT_LEVEL_DEFAULT_LEAF !== 0 ||
+  DPT_PR !== 1n ||
+  DPT_NEXT_LEVEL_SHIFT !== 9n ||
+  DPT_NEXT_LEVEL_MASK !== 7n ||
+  DPT_IR !== 1n << 61n ||
+  DPT_IW !== 1n << 62n ||
+  DPT_ADDRESS_MASK >> 32n !== 0xfffffn
+) {
+  throw new Error("translate-dma-fast: the common walks' literals no longer match the device table, the I/O page-table entry or PhysicalMemory");
 }
 
 /**
@@ -67,10 +89,10 @@ function entryFrameIndex(low: number): number {
  * implementation, decides those and builds the fault record. A property test holds the two to the
  * same answers.
  *
- * Three layers, for speed, all on IOVAs below 2^44 and a device table below 1 GiB first. The
- * window walk (windowUpperLevels, windowLowerLevels) takes what NOVA programs with 4-level tables
- * (Mode 4, 4 KiB leaves, tables in PhysicalMemory's window below 4 GiB) in int32 arithmetic; it
- * and this wrapper are small enough that V8 inlines them into the caller's loop. walkCommonCase
+ * Three layers, for speed. The first two take IOVAs below 2^44 and a device table below 1 GiB,
+ * in int32 arithmetic. The window walk (windowUpperLevels, windowLowerLevels) takes what NOVA
+ * programs with 4-level tables (Mode 4, 4 KiB leaves, tables in PhysicalMemory's window below
+ * 4 GiB); it and this wrapper are small enough that V8 inlines them into the caller's loop. walkCommonCase
  * takes Modes 1-4 with default-size leaves of 4 KiB to 1 GiB and tables below 2^40, through
  * PhysicalMemory's chunk views. walkUncommonCase covers every other well-formed case (skipped
  * levels, Modes 5-6, memory anywhere below 2^52).
@@ -141,18 +163,6 @@ export function translateIoTablesFast(memory: PhysicalMemory, dteLow: number, dt
 }
 
 /*
- * walkCommonCase takes what its callers checked: `dteLow` and `dteHigh` are the halves of DTE
- * quadword 0; `page` is the IOVA's page number (IOVA below 2^44); `permissionBit` is IR or IW as a
- * bit of an entry's high half. It checks the rest: DTE V=1 TV=1 with reserved bits 6:2 and 63
- * clear, Mode 1..4 within maxLevels and the IOVA inside it, every table and leaf below 2^40
- * (frame numbers are int32), entries present with the permission, tables with Next Level exactly
- * one below, default-size leaves of 4 KiB, 2 MiB or 1 GiB (Next Level 0 at levels 1-3). It returns
- * the physical address, or a negative number for anything else (which walkUncommonCase or
- * translateDma decides, faults included). Its bytecode stays under V8's 460-byte inlining limit
- * (hence literals, see the check at the top of this file, and one kind of exit).
- */
-
-/*
  * The window walk: the walk when the tables lie in PhysicalMemory's window (the kernel keeps its
  * memory in one: kernelMemoryWindow) below 4 GiB, for what NOVA programs with 4-level tables: DTE
  * Mode 4, tables with Next Level exactly one below their level, a 4 KiB leaf (below 2^40).
@@ -163,8 +173,9 @@ export function translateIoTablesFast(memory: PhysicalMemory, dteLow: number, dt
  * IOVA's page number (IOVA below 2^44); `permission` is IR or IW, bit 29 or 30 of an entry's high
  * half. A table entry must have it set and address bits 51:32 and bit 63 clear (high-half mask
  * 0x800fffff; the walk declines what the full walk would take with bit 63 set), the leaf address
- * bits 51:40 (0xfff00). Callers check that maxLevels allows Mode 4. Anything else (another Mode, a large leaf, a table outside
- * the window or above 4 GiB) is left to walkCommonCase and walkUncommonCase.
+ * bits 51:40 (0xfff00). Callers check that maxLevels allows Mode 4. Anything else (another Mode,
+ * a large leaf, a table outside the window or above 4 GiB) is left to walkCommonCase and
+ * walkUncommonCase.
  *
  * Straight-line code rather than a loop over levels: in a loop V8 checks the view, reloads its
  * length and spills the walk's values at every level; the loop took 26.6-27.1 ns a walk where
@@ -186,7 +197,8 @@ export function translateIoTablesFast(memory: PhysicalMemory, dteLow: number, dt
  */
 export function windowUpperLevels(window: Int32Array, first: number, frames: number, dteLow: number, dteHigh: number, page: number, permission: number): number {
   const tableMask = permission | 0x800f_ffff;
-  // V and TV set, bits 6:2 clear, Mode 4; the permission set, bit 63 and root address bits 51:32 clear
+  // V and TV set, bits 8:2 clear (the full walk takes bits 8:7 set; this walk declines them),
+  // Mode 4; the permission set, bit 63 and root address bits 51:32 clear
   if (((dteLow & 0xfff) ^ 0x803) | ((dteHigh & tableMask) ^ permission)) return -1;
   const four = (dteLow >>> 12) - first;
   if (four >>> 0 >= frames) return -1;
@@ -226,6 +238,16 @@ export function windowLowerLevels(window: Int32Array, first: number, frames: num
 /**
  * The common walk through PhysicalMemory's chunk views, one per table: Modes 1-4, large leaves,
  * tables outside the window (a loop over levels: each level has a view of its own anyway).
+ *
+ * walkCommonCase takes what its callers checked: `dteLow` and `dteHigh` are the halves of DTE
+ * quadword 0; `page` is the IOVA's page number (IOVA below 2^44); `permissionBit` is IR or IW as a
+ * bit of an entry's high half. It checks the rest: DTE V=1 TV=1 with reserved bits 6:2 and 63
+ * clear, Mode 1..4 within maxLevels and the IOVA inside it, every table and leaf below 2^40
+ * (frame numbers are int32), entries present with the permission, tables with Next Level exactly
+ * one below, default-size leaves of 4 KiB, 2 MiB or 1 GiB (Next Level 0 at levels 1-3). It returns
+ * the physical address, or a negative number for anything else (which walkUncommonCase or
+ * translateDma decides, faults included). Its bytecode stays under V8's 460-byte inlining limit
+ * (hence literals, see the check at the top of this file, and one kind of exit).
  */
 function walkCommonCase(
   dense: readonly (Int32Array | undefined)[],
